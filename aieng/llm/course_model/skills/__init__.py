@@ -1,0 +1,1 @@
+"""The course model's skills, one module each; ``engine.skills()`` orders them."""
