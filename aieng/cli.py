@@ -1,11 +1,11 @@
 """The ``aieng`` command.
 
-    aieng serve [--port P]        run the course model (OpenAI-compatible) here
-    aieng course                  run the ladder offline, autograde, certify
-    aieng check ASSIGNMENT [NB]   a learner's self-check
-    aieng grade ASSIGNMENT        the instructor's batch grading
-    aieng progress                certification per learner and phase
-    aieng bench                   print the course's benchmark figures
+aieng serve [--port P]        run the course model (OpenAI-compatible) here
+aieng course                  run the ladder offline, autograde, certify
+aieng check ASSIGNMENT [NB]   a learner's self-check
+aieng grade ASSIGNMENT        the instructor's batch grading
+aieng progress                certification per learner and phase
+aieng bench                   print the course's benchmark figures
 """
 
 from __future__ import annotations
@@ -45,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--faults", help='fault injection, e.g. "rate_limit=0.2,server_error=0.05,latency_ms=50"'
     )
     serve.add_argument(
-        "--hardened", action="store_true", help="ignore instructions found in data (injection defense)"
+        "--hardened",
+        action="store_true",
+        help="ignore instructions found in data (injection defense)",
     )
     serve.add_argument("--seed", type=int, default=0, help="seed of sampling variation")
     serve.add_argument(

@@ -1,8 +1,8 @@
 """Language models for the course: the client, model names, tokens and prices.
 
-    >>> from aieng.llm import client, model
-    >>> reply = client().chat.completions.create(
-    ...     model=model("chat-small"), messages=[{"role": "user", "content": "Hi"}])
+>>> from aieng.llm import client, model
+>>> reply = client().chat.completions.create(
+...     model=model("chat-small"), messages=[{"role": "user", "content": "Hi"}])
 """
 
 from aieng.llm.catalog import cost_usd, price, resolve_model

@@ -38,7 +38,10 @@ class Choice:
     def tool_calls(self, digest: str) -> list[dict]:
         out = []
         for position, call in enumerate(self.calls):
-            call_id = "call_" + hashlib.sha256(f"{digest}/{self.index}/{position}".encode()).hexdigest()[:24]
+            call_id = (
+                "call_"
+                + hashlib.sha256(f"{digest}/{self.index}/{position}".encode()).hexdigest()[:24]
+            )
             out.append(
                 {
                     "id": call_id,
@@ -144,7 +147,9 @@ def finalize(reply: Reply, chat: ChatRequest, task: Task, index: int) -> Choice:
     if refusal is not None and content != refusal:
         completion_tokens += len(enc.encode_ordinary(refusal))
     for call in calls:
-        completion_tokens += len(enc.encode_ordinary(call.name + orjson.dumps(call.arguments).decode()))
+        completion_tokens += len(
+            enc.encode_ordinary(call.name + orjson.dumps(call.arguments).decode())
+        )
     if reply.tool_calls:
         finish = "tool_calls"
     else:

@@ -214,8 +214,10 @@ def _tools(data: dict) -> tuple[ToolSpec, ...]:
     for i, item in enumerate(raw):
         where = f"tools[{i}]"
         function = item.get("function") if isinstance(item, dict) else None
-        if not isinstance(item, dict) or item.get("type") != "function" or not isinstance(
-            function, dict
+        if (
+            not isinstance(item, dict)
+            or item.get("type") != "function"
+            or not isinstance(function, dict)
         ):
             raise InvalidRequest(
                 f"Invalid tool at '{where}': expected {{'type': 'function', 'function': {{...}}}}.",

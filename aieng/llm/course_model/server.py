@@ -117,9 +117,9 @@ class BackgroundServer:
     def __init__(
         self, faults: FaultSettings | None = None, hardened: bool = False, seed: int = 0
     ) -> None:
-        from aieng.llm.course_model.app import create_app
-
         import uvicorn
+
+        from aieng.llm.course_model.app import create_app
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -219,4 +219,6 @@ def _spawn() -> str:
             return url
         time.sleep(0.1)
     process.terminate()
-    raise ConfigurationError(f"the course model did not start within {START_TIMEOUT_S}s; see {log_path}")
+    raise ConfigurationError(
+        f"the course model did not start within {START_TIMEOUT_S}s; see {log_path}"
+    )

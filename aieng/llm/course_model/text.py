@@ -169,7 +169,9 @@ def overlap(query: str, text: str, synonyms: bool = True) -> float:
     return len(q & t) / len(q)
 
 
-ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Inc|Ltd|Co|vs|etc|e\.g|i\.e|No|approx)\.)$")
+ABBREVIATION = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Inc|Ltd|Co|vs|etc|e\.g|i\.e|No|approx)\.)$"
+)
 
 
 def sentences(text: str) -> list[str]:
@@ -190,3 +192,45 @@ def truncate_words(text: str, limit: int) -> str:
     """At most ``limit`` words, cut at a word boundary."""
     tokens = text.split()
     return text if len(tokens) <= limit else " ".join(tokens[:limit])
+
+
+FENCE = re.compile(r"```[\w-]*\n?(.*?)```|\"\"\"(.*?)\"\"\"|<text>(.*?)</text>", re.S)
+_COLON_LINE = re.compile(r"^(.{0,200}?):\s*$", re.M)
+_INLINE_COLON = re.compile(r"^([^:\n]{3,160}?):\s+(\S.*)$", re.S)
+_QUOTED = re.compile(r"[\"“]([^\"“”]{20,})[\"”]")
+
+
+def split_instruction(text: str) -> tuple[str, str]:
+    """Split a message into its instruction and the text it is about.
+
+    Looks, in order, for a fenced or triple-quoted block, a line ending in a
+    colon followed by more lines, a short lead-in ending in a colon, a long
+    quotation, and finally the first sentence against the rest. ``body`` is ''
+    when the message holds no separate text.
+
+    Example:
+        >>> split_instruction("Summarize this: The cat sat. It slept.")
+        ('Summarize this', 'The cat sat. It slept.')
+    """
+    stripped = text.strip()
+    fence = FENCE.search(stripped)
+    if fence:
+        body = next(g for g in fence.groups() if g is not None).strip()
+        instruction = (stripped[: fence.start()] + " " + stripped[fence.end() :]).strip()
+        return instruction, body
+    line = _COLON_LINE.search(stripped)
+    if line and stripped[line.end() :].strip():
+        return stripped[: line.end()].strip().rstrip(":").strip(), stripped[line.end() :].strip()
+    inline = _INLINE_COLON.match(stripped)
+    if inline and len(inline.group(1).split()) <= 25 and len(inline.group(2).split()) >= 3:
+        return inline.group(1).strip(), inline.group(2).strip()
+    quoted = _QUOTED.search(stripped)
+    if quoted:
+        instruction = (stripped[: quoted.start()] + " " + stripped[quoted.end() :]).strip()
+        return instruction, quoted.group(1).strip()
+    parts = sentences(stripped)
+    if len(parts) > 1:
+        return parts[0], stripped[len(parts[0]) :].strip() if stripped.startswith(parts[0]) else (
+            " ".join(parts[1:])
+        )
+    return stripped, ""
