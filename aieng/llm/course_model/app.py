@@ -24,6 +24,7 @@ from fastapi.responses import Response, StreamingResponse
 from aieng import __version__
 from aieng.llm.catalog import CourseModelProfile, aliases, course_models
 from aieng.llm.course_model import output
+from aieng.llm.course_model.build import build_id
 from aieng.llm.course_model.engine import Task, respond
 from aieng.llm.course_model.faults import FAULT_HEADER, FaultInjector, FaultSettings
 from aieng.llm.course_model.protocol import (
@@ -43,6 +44,7 @@ FINGERPRINT = "fp_course_" + __version__.replace(".", "")
 HARDENED_HEADER = "x-course-hardened"
 SERVICE_NAME = "aieng-course-model"
 JSON = "application/json"
+MAX_BODY_BYTES = 4 * 1024 * 1024
 
 
 def _json(data, status: int = 200, headers: dict | None = None) -> Response:
@@ -103,7 +105,9 @@ def create_app(
 
     @app.get("/health")
     async def health():
-        return _json({"service": SERVICE_NAME, "version": __version__, "status": "ok"})
+        return _json(
+            {"service": SERVICE_NAME, "version": __version__, "build": build_id(), "status": "ok"}
+        )
 
     def _model_card(name: str) -> dict:
         return {"id": name, "object": "model", "created": FROZEN_CLOCK, "owned_by": "aieng-course"}
@@ -147,6 +151,13 @@ def create_app(
             if faulted is not None:
                 return faulted
             body = await request.body()
+            if len(body) > MAX_BODY_BYTES:
+                raise InvalidRequest(
+                    f"The request body is {len(body)} bytes; the course model accepts at most "
+                    f"{MAX_BODY_BYTES} bytes. Send fewer or shorter messages.",
+                    param="messages",
+                    code="request_too_large",
+                )
             chat = parse_chat_request(parse_json(body))
             profile = state.profile(chat.model)
             if profile.kind != "chat":
@@ -154,6 +165,12 @@ def create_app(
                     f"'{chat.model}' is an embedding model; use a chat model.", param="model"
                 )
             prompt_tokens = count_message_tokens(chat.raw_messages, profile.name)
+            if chat.tools:  # tool definitions are part of the prompt too
+                prompt_tokens += count_tokens(
+                    orjson.dumps([t.parameters for t in chat.tools]).decode()
+                    + " ".join(t.name + " " + t.description for t in chat.tools),
+                    profile.name,
+                )
             budget = chat.max_tokens or 0
             if prompt_tokens + budget > profile.context_window:
                 raise InvalidRequest(
@@ -298,7 +315,14 @@ def _embedding_inputs(data: dict) -> list[str]:
         elif isinstance(item, list) and all(isinstance(t, int) for t in item):
             from aieng.llm.tokens import encoding
 
-            texts.append(encoding().decode(item))
+            if not all(0 <= t < encoding().n_vocab for t in item):
+                raise InvalidRequest(f"'input[{i}]' holds an unknown token id.", param="input")
+            try:
+                texts.append(encoding().decode(item))
+            except (KeyError, ValueError):
+                raise InvalidRequest(
+                    f"'input[{i}]' holds an unknown token id.", param="input"
+                ) from None
         else:
             raise InvalidRequest(
                 f"'input[{i}]' must be a string or an array of token ids.", param="input"

@@ -15,6 +15,7 @@ import fcntl
 import json
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from pathlib import Path
 import httpx
 
 from aieng.errors import ConfigurationError
+from aieng.llm.course_model.build import build_id
 from aieng.llm.course_model.faults import FaultSettings, parse_faults
 from aieng.settings import state_dir
 
@@ -42,15 +44,27 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def is_course_model(url: str, timeout: float = 1.0) -> bool:
-    """Whether a course model answers at ``url`` (http://host:port)."""
+def _health(url: str, timeout: float) -> dict | None:
     try:
         response = httpx.get(url.rstrip("/") + "/health", timeout=timeout)
-        return response.status_code == 200 and response.json().get("service") == (
-            "aieng-course-model"
-        )
+        body = response.json() if response.status_code == 200 else None
     except (httpx.HTTPError, ValueError):
+        return None
+    if isinstance(body, dict) and body.get("service") == "aieng-course-model":
+        return body
+    return None
+
+
+def is_course_model(url: str, timeout: float = 1.0, same_build: bool = False) -> bool:
+    """Whether a course model answers at ``url`` (http://host:port).
+
+    With ``same_build``, only one running this very code counts: a server
+    started before the package changed is not reused.
+    """
+    body = _health(url, timeout)
+    if body is None:
         return False
+    return not same_build or body.get("build") == build_id()
 
 
 def _uvicorn_config(app, host: str, port: int):
@@ -182,9 +196,18 @@ def ensure_running() -> str:
     with lock_path.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one notebook starts it, the others reuse it
         url = _discovered_url()
-        if url and is_course_model(url):
+        if url and is_course_model(url, same_build=True):
             return url
+        if url and is_course_model(url):
+            _stop_stale()  # an older build of ours: replace it
         return _spawn()
+
+
+def _stop_stale() -> None:
+    with contextlib.suppress(OSError, ValueError, TypeError):
+        pid = int(json.loads(_discovery_path().read_text())["pid"])
+        os.kill(pid, signal.SIGTERM)
+        logger.info("stopped course model pid %s: it runs an older build", pid)
 
 
 def _spawn() -> str:
@@ -214,7 +237,7 @@ def _spawn() -> str:
             raise ConfigurationError(
                 f"the course model exited at start (code {process.returncode}); see {log_path}"
             )
-        if is_course_model(url, timeout=0.5):
+        if is_course_model(url, timeout=0.5, same_build=True):
             logger.info("started the course model at %s (pid %s)", url, process.pid)
             return url
         time.sleep(0.1)
