@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from aieng.llm.course_model.protocol import InvalidRequest
 
 FAULT_HEADER = "x-course-faults"
+MAX_LATENCY_MS = 60_000.0  # a fault may slow a request, never hang it
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def parse_faults(spec: str | None) -> FaultSettings:
                 param="X-Course-Faults",
             )
         try:
-            values[key] = float(raw)
+            values[key] = int(raw) if key == "seed" else float(raw)
         except ValueError:
             raise InvalidRequest(
                 f"Fault {key!r} needs a number, got {raw!r}.", param="X-Course-Faults"
@@ -70,8 +71,15 @@ def parse_faults(spec: str | None) -> FaultSettings:
     for share in ("rate_limit", "server_error"):
         if not 0.0 <= values.get(share, 0.0) <= 1.0:
             raise InvalidRequest(f"Fault {share!r} is a share in [0, 1].", param="X-Course-Faults")
-    if "seed" in values:
-        values["seed"] = int(values["seed"])
+    if not 0.0 <= values.get("latency_ms", 0.0) <= MAX_LATENCY_MS:
+        raise InvalidRequest(
+            f"Fault 'latency_ms' must be in [0, {MAX_LATENCY_MS:g}].", param="X-Course-Faults"
+        )
+    if not 0.0 <= values.get("retry_after", 0.0) <= MAX_LATENCY_MS / 1000:
+        raise InvalidRequest(
+            f"Fault 'retry_after' must be in [0, {MAX_LATENCY_MS / 1000:g}] seconds.",
+            param="X-Course-Faults",
+        )
     return FaultSettings(**values)
 
 

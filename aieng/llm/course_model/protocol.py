@@ -15,6 +15,7 @@ import orjson
 
 ROLES = ("system", "developer", "user", "assistant", "tool", "function")
 MAX_CHOICES = 8
+MAX_SCHEMA_DEPTH = 64  # nesting of objects and arrays in a schema's JSON text
 
 
 class InvalidRequest(Exception):
@@ -157,7 +158,13 @@ def _messages(data: dict) -> tuple[Message, ...]:
                 code="invalid_value",
             )
         calls = []
-        for j, call in enumerate(item.get("tool_calls") or []):
+        raw_calls = item.get("tool_calls") or []
+        if not isinstance(raw_calls, list):
+            raise InvalidRequest(
+                f"Invalid type for '{where}.tool_calls': expected an array.",
+                param=f"{where}.tool_calls",
+            )
+        for j, call in enumerate(raw_calls):
             function = call.get("function") if isinstance(call, dict) else None
             if not isinstance(function, dict) or not isinstance(function.get("name"), str):
                 raise InvalidRequest(
@@ -171,6 +178,11 @@ def _messages(data: dict) -> tuple[Message, ...]:
                     arguments=str(function.get("arguments") or "{}"),
                 )
             )
+        for key in ("name", "tool_call_id"):
+            if item.get(key) is not None and not isinstance(item[key], str):
+                raise InvalidRequest(
+                    f"Invalid type for '{where}.{key}': expected a string.", param=f"{where}.{key}"
+                )
         if role == "tool" and not item.get("tool_call_id"):
             raise InvalidRequest(
                 f"Missing required parameter: '{where}.tool_call_id'.",
@@ -188,16 +200,42 @@ def _messages(data: dict) -> tuple[Message, ...]:
     return tuple(messages)
 
 
+def _too_deep(value: Any, limit: int = MAX_SCHEMA_DEPTH) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
+
 def check_schema(schema: Any, param: str) -> dict:
     """Reject anything that is not a valid JSON Schema, naming where it broke."""
     if not isinstance(schema, dict):
         raise InvalidRequest(f"Invalid schema at '{param}': expected a JSON object.", param=param)
+    if _too_deep(schema):
+        raise InvalidRequest(
+            f"Invalid schema at '{param}': it is nested too deeply "
+            f"(more than {MAX_SCHEMA_DEPTH} levels).",
+            param=param,
+            code="invalid_json_schema",
+        )
     try:
         jsonschema.validators.validator_for(schema).check_schema(schema)
     except jsonschema.SchemaError as exc:
         path = "/".join(str(p) for p in exc.absolute_path) or "(root)"
         raise InvalidRequest(
             f"Invalid schema at '{param}': {exc.message} (at {path}).",
+            param=param,
+            code="invalid_json_schema",
+        ) from None
+    except RecursionError:
+        raise InvalidRequest(
+            f"Invalid schema at '{param}': it is nested too deeply.",
             param=param,
             code="invalid_json_schema",
         ) from None
@@ -260,8 +298,9 @@ def _tool_choice(data: dict, tools: tuple[ToolSpec, ...]) -> str:
             )
         return choice
     if isinstance(choice, dict):
-        name = (choice.get("function") or {}).get("name")
-        if name not in {t.name for t in tools}:
+        function = choice.get("function")
+        name = function.get("name") if isinstance(function, dict) else None
+        if not isinstance(name, str) or name not in {t.name for t in tools}:
             raise InvalidRequest(
                 f"'tool_choice' names the function {name!r}, which is not in 'tools'.",
                 param="tool_choice",
