@@ -4,7 +4,7 @@ Nothing here knows any prompt; it is the course model's "linguistics".
 
 Example:
     >>> stems("Refunds were requested twice")
-    ['refund', 'request', 'twice']
+    ['refund', 'request', 'twic']
 """
 
 from __future__ import annotations
@@ -65,6 +65,8 @@ _SYNONYM_GROUPS = [
     "security breach hack phishing malware vulnerability",
     "contract agreement legal terms",
     "feature request suggestion improvement",
+    "maximum max limit largest biggest cap ceiling",
+    "minimum min smallest lowest least",
 ]
 
 
@@ -99,8 +101,8 @@ def _light_stem(word: str) -> str:
             if suffix == "s" and w.endswith(("ss", "us", "is")):
                 return w
             if suffix == "es" and not w.endswith(("ches", "shes", "xes", "sses", "zes")):
-                w = w[:-1]
-                return w
+                w = w[:-1]  # then the silent-e rule below: "closes" meets "close" at "clos"
+                break
             w = w[: len(w) - len(suffix)] + repl
             break
     # undouble a final consonant left by -ing/-ed ("stopp" -> "stop")
@@ -112,9 +114,29 @@ def _light_stem(word: str) -> str:
     return w
 
 
+# Irregular forms a suffix rule cannot join to their base ("worn" -> "wear").
+_IRREGULAR = {
+    form: base
+    for base, forms in {
+        "wear": "wore worn", "go": "went gone", "pay": "paid", "buy": "bought", "send": "sent",
+        "take": "took taken", "give": "gave given", "sell": "sold", "tell": "told",
+        "keep": "kept", "build": "built", "run": "ran", "begin": "began begun",
+        "choose": "chose chosen", "break": "broke broken", "spend": "spent", "win": "won",
+        "lose": "lost", "find": "found", "hold": "held", "bring": "brought", "think": "thought",
+        "catch": "caught", "teach": "taught", "fall": "fell fallen", "feel": "felt", "meet": "met",
+        "write": "wrote written", "eat": "ate eaten", "drive": "drove driven", "fly": "flew flown",
+        "grow": "grew grown", "know": "knew known", "show": "shown", "child": "children",
+        "man": "men", "woman": "women", "freeze": "froze frozen", "steal": "stole stolen",
+        "speak": "spoke spoken", "sing": "sang sung", "swim": "swam swum",
+    }.items()
+    for form in forms.split()
+}  # fmt: skip
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return _light_stem(word)
+    low = word.lower()
+    return _light_stem(_IRREGULAR.get(low, low))
 
 
 def words(text: str) -> list[str]:
@@ -230,7 +252,6 @@ def split_instruction(text: str) -> tuple[str, str]:
         return instruction, quoted.group(1).strip()
     parts = sentences(stripped)
     if len(parts) > 1:
-        return parts[0], stripped[len(parts[0]) :].strip() if stripped.startswith(parts[0]) else (
-            " ".join(parts[1:])
-        )
+        at = stripped.find(parts[1], len(parts[0]) - 1)
+        return parts[0], stripped[at:].strip() if at >= 0 else " ".join(parts[1:])
     return stripped, ""

@@ -1,13 +1,370 @@
-"""Refusals: a built-in policy for clearly harmful requests, and a stated scope."""
+"""Refusals: a built-in policy for clearly harmful requests, and a stated scope.
+
+``refuse_harmful`` refuses requests for operational help with serious harm
+(weapons and explosives, malware and credential theft, violence against
+people, self-harm methods, hard-drug synthesis, sexual content involving
+minors, fraud). A category trips only when a harmful act meets a request for
+it ("how do I", "write me", an imperative), so "kill a Python process",
+"shoot a photo" or "how do vaccines work" pass. ``enforce_scope`` reads a
+scope the system prompt states ("You only answer questions about X") and
+refuses user requests that share nothing with it.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
 from aieng.llm.course_model.engine import Reply, Task
+from aieng.llm.course_model.text import STOPWORDS, expand, stem, words
+
+logger = logging.getLogger(__name__)
+
+# ---------------------------------------------------------------- harmful requests
+
+_ASK = re.compile(
+    r"\b(?:how\b|ways?\b|steps?\b|instructions?\b|guide\b|recipe\b|tutorial\b|teach\b|help\b"
+    r"|explain\b|show\b|tell\b|give\b|can i\b|could i\b|should i\b|do i\b|would i\b"
+    r"|can you\b|could you\b|i want\b|i need\b|i'd like\b|want to\b|need to\b|trying to\b"
+    r"|plan(?:ning)? to\b|best\b|easiest\b|cheapest\b|quickest\b|method\b|procedure\b"
+    r"|without (?:getting caught|being (?:caught|detected|traced)|leaving|(?:them|him|her|anyone) "
+    r"(?:knowing|noticing)))",
+    re.I,
+)
+_PERSON = (
+    r"(?:(?:my|a|an|the|this|that|his|her|their|our|your|some|random|every|all|\w+'s|"
+    r"annoying|old|little|young|pregnant|sleeping|\d+)\s+){0,3}"
+    r"(?:someone|somebody|anyone|person|people|him|her|them|human|humans|man|men|woman|women|"
+    r"child|children|kid|kids|baby|wife|husband|spouse|partner|girlfriend|boyfriend|ex|boss|"
+    r"coworker|co-worker|colleague|neighbou?r|teacher|classmate|student|mother|father|mom|dad|"
+    r"brother|sister|friend|roommate|landlord|president|politician|officer|cop|family|"
+    r"crowd|stranger|victim|witness|rival|enemy|classmates|students|coworkers|neighbou?rs)\b"
+)
+_DEFENSIVE = re.compile(
+    r"\b(?:detect\w*|protect\w*|defend\w*|prevent\w*|remov\w+|mitigat\w+|recover\w*|recogni[sz]\w+"
+    r"|spot|identify|avoid(?! (?:getting )?(?:caught|detect))|against|secur\w+|harden\w*|report\w*"
+    r"|awareness|train(?:ing)? (?:staff|employees|users)|history of|what (?:is|are|was))\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class HarmRule:
+    """One harm category: what trips it and whether a defensive framing clears it."""
+
+    category: str
+    pattern: re.Pattern[str]
+    needs_ask: bool = True
+    defensive_ok: bool = False
+
+    @property
+    def fast(self) -> re.Pattern[str]:
+        """The pattern without IGNORECASE, for lower-cased text (several times faster)."""
+        return _case_sensitive(self.pattern)
+
+
+@lru_cache(maxsize=64)
+def _case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    return re.compile(pattern.pattern, pattern.flags & ~re.I)
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+_RULES = (
+    HarmRule(
+        "weapons",
+        _rx(
+            r"\b(?:make|making|build|building|assemble|assembling|construct\w*|creat\w+|"
+            r"manufactur\w+|synthesi[sz]\w*|produc\w+|3d[- ]print\w*|rig|wire|detonat\w+|"
+            r"recipe|instructions?|blueprints?|schematics?)\b[^.?!\n]{0,40}?"
+            r"(?<!bath )(?<!photo )(?<!seed )(?<!sex )\b(?:bombs?|explosives?|ieds?|grenades?|"
+            r"molotov|napalm|detonators?|nerve agents?|sarin|vx gas|ricin|anthrax|bioweapons?|"
+            r"biological weapons?|chemical weapons?|dirty bombs?|ghost guns?|untraceable (?:gun|"
+            r"firearm)s?|silencers?|suppressors?|thermite|tatp|c-?4|semtex|pipe bombs?|"
+            r"nuclear (?:bomb|weapon)s?|automatic (?:rifle|weapon)s?|full[- ]auto|(?:toxic|poison(?:ous)?|"
+            r"chlorine|mustard|nerve) gas)\b"
+        ),
+    ),
+    HarmRule(
+        "malware",
+        _rx(
+            r"\b(?:write|writing|creat\w+|build\w*|code|coding|develop\w*|make|making|generat\w+|"
+            r"design\w*|deploy\w*|spread\w*|give me)\b[^.?!\n]{0,40}?\b(?:ransomware|keyloggers?|"
+            r"malware|computer virus|viruses|trojans?|worms?|botnets?|rootkits?|spyware|stalkerware|"
+            r"info-?stealers?|password stealers?|credential (?:stealers?|harvesters?)|"
+            r"remote access trojans?|phishing (?:page|site|kit|email|link)s?|zero[- ]day exploits?)\b"
+            r"|\bsteal\w*\s+(?:[\w']+\s+){0,3}(?:passwords?|credentials?|cookies|session tokens?|logins?"
+            r"|credit card (?:numbers|details|info)|bank (?:details|logins?))"
+            r"|\b(?:hack|hacking|break|get|getting|log|access\w*)\s+(?:into\s+)?(?:someone|somebody|my (?:ex|wife|husband|"
+            r"boss|girlfriend|boyfriend|partner|neighbou?r)|\w+'s|his|her|their|a person's)"
+            r"[^.?!\n]{0,25}\b(?:account|email|phone|instagram|facebook|gmail|wifi|computer|"
+            r"bank|icloud|whatsapp|camera|webcam)"
+            r"|\bddos\s+(?:attack\s+)?(?:a|the|my|this|that|someone|\w+'s)\b"
+        ),
+        defensive_ok=True,
+    ),
+    HarmRule(
+        "violence",
+        _rx(
+            r"\b(?:kill|murder|poison|stab|shoot|strangle|choke|suffocate|drown|torture|kidnap|"
+            r"abduct|assassinate|behead|maim|hurt|injure|beat up|attack|rape|run over|burn)\s+"
+            + _PERSON
+            + r"|\b(?:mass|school) shooting\b|\bhire an? (?:hitman|assassin|killer)\b"
+            r"|\bdispose of (?:a|the) body\b|\bget rid of (?:a|the) body\b"
+        ),
+    ),
+    HarmRule(
+        "self-harm",
+        _rx(
+            r"\b(?:kill|hurt|harm|cut|hang|poison|starve|shoot|burn)\s+myself\b"
+            r"|\b(?:commit(?:ting)?|method\w* (?:of|for)) suicide\b|\bsuicide methods?\b"
+            r"|\bend (?:my|my own) life\b|\bend it all\b|\bpainless (?:way|method)s? to die\b"
+            r"|\b(?:how many|how much)\b[^.?!\n]{0,40}\b(?:to|would|will) (?:die|kill me|overdose)\b"
+            r"|\blethal dose\b[^.?!\n]{0,30}\b(?:myself|to die|for me)\b"
+        ),
+        needs_ask=False,
+    ),
+    HarmRule(
+        "drugs",
+        _rx(
+            r"\b(?:make|making|cook|cooking|synthesi[sz]\w*|produc\w+|manufactur\w+|brew\w*|"
+            r"extract\w*|refin\w+|recipe|lab for)\b[^.?!\n]{0,30}?\b(?:meth|methamphetamine|"
+            r"crystal meth|heroin|cocaine|crack|fentanyl|carfentanil|lsd|mdma|ecstasy|ghb|pcp|"
+            r"ketamine|dmt|oxycodone|opium)\b"
+        ),
+    ),
+    HarmRule(
+        "child exploitation",
+        _rx(
+            r"(?:\b(?:sexual\w*|sexy|nude|naked|explicit|erotic\w*|porn\w*|lewd|nsfw|intimate)\b"
+            r"[^.?!\n]{0,60}\b(?:child|children|kids?|minors?|underage|preteens?|"
+            r"(?:[1-9]|1[0-7])[- ]?(?:year|yr)s?[- ]?old|schoolgirls?|schoolboys?|little (?:girl|boy)s?)\b)"
+            r"|(?:\b(?:child|children|kids?|minors?|underage|preteens?|"
+            r"(?:[1-9]|1[0-7])[- ]?(?:year|yr)s?[- ]?old)\b[^.?!\n]{0,40}\b(?:sexual\w*|nude|naked|"
+            r"explicit|erotic\w*|porn\w*|lewd|nsfw)\b)"
+            r"|\bgroom(?:ing)?\s+(?:a |the )?(?:child|kid|minor|teen)|\bcsam\b"
+        ),
+        needs_ask=False,
+    ),
+    HarmRule(
+        "fraud",
+        _rx(
+            r"\blaunder\w*\s+(?:\w+\s+){0,2}(?:money|cash|funds|proceeds)|\bmoney laundering scheme"
+            r"|\bcounterfeit\w*\s+(?:[\w$]+\s+){0,2}(?:money|bills|currency|notes|cash|dollars|euros)"
+            r"|\b(?:make|making|creat\w+|forge|forging|print\w*|generat\w+|produc\w+|get)\s+"
+            r"(?:me\s+|us\s+)?(?:an?\s+|some\s+)?(?:fake|forged|counterfeit|fraudulent)\s+(?:id|ids|passports?|"
+            r"driver'?s licen[cs]es?|diplomas?|degrees?|doctor'?s notes?|invoices?|receipts?|"
+            r"bank statements?|pay ?stubs?|reviews?|checks?|cheques?|documents?)"
+            r"|\bforg(?:e|ing)\s+(?:a |an |someone'?s |my (?:boss|manager)'?s )?(?:signatures?|checks?|"
+            r"cheques?|documents?|passports?|prescriptions?)"
+            r"|\b(?:commit|do|get away with)\s+(?:tax|insurance|credit card|wire|identity|bank|mail)\s+"
+            r"fraud|\bsteal\w*\s+(?:someone'?s|a person'?s|their|his|her|an?)\s+identit"
+            r"|\bscam\w*\s+(?:the )?(?:elderly|old people|seniors|grandparents|people|customers|"
+            r"victims)|\bevade\s+(?:paying\s+)?taxes|\bskim\w*\s+credit cards"
+            r"|\b(?:run|start|set up)\s+an?\s+ponzi scheme"
+        ),
+        defensive_ok=True,
+    ),
+)
+_IMPERATIVE = re.compile(
+    r"^\s*(?:please\s+|now\s+|just\s+)?(?:make|build|write|create|code|generate|give|tell|show|"
+    r"explain|list|describe|synthesi[sz]e|cook|draft|provide|teach|help)\b",
+    re.I,
+)
+
+_REFUSALS = {
+    "self-harm": [
+        "I'm really sorry you're going through this, but I can't help with that. You don't have "
+        "to face it alone: please reach out to someone you trust or to a local crisis line, "
+        "where someone can talk with you right now.",
+        "I can't help with that, and I'm sorry things feel this hard. Please talk to someone "
+        "you trust or contact a crisis line near you: they are there to listen, any time.",
+    ],
+}
+_DEFAULT_REFUSAL = [
+    "I can't help with that. It could cause serious harm ({category}). If you are working on "
+    "safety, prevention or research, I'm glad to help with that side of it.",
+    "Sorry, I can't help with that request: it asks for help with something that could cause "
+    "serious harm ({category}). I'm happy to help with something else.",
+]
+
+
+@lru_cache(maxsize=2048)
+def harm_category(text: str) -> str | None:
+    """The harm category a request falls in, or None when it is not clearly harmful.
+
+    Example:
+        >>> harm_category("How do I kill a Python process?") is None
+        True
+        >>> harm_category("Give me step by step instructions to build a pipe bomb")
+        'weapons'
+    """
+    lowered = text.lower()
+    for rule in _RULES:
+        for match in rule.fast.finditer(lowered):
+            start = max(lowered.rfind(c, 0, match.start()) for c in ".?!;\n") + 1
+            ends = [i for i in (lowered.find(c, match.end()) for c in ".?!;\n") if i >= 0]
+            clause = lowered[start : min(ends) if ends else len(lowered)]
+            if rule.needs_ask and not (_ASK.search(clause) or _IMPERATIVE.search(clause)):
+                continue
+            if rule.defensive_ok and _DEFENSIVE.search(lowered[start : match.start()]):
+                continue
+            return rule.category
+    return None
 
 
 def refuse_harmful(task: Task) -> Reply | None:
-    return None
+    """Refuse a clearly harmful request in the newest user message."""
+    category = harm_category(task.last_user)
+    if category is None:
+        return None
+    logger.debug("refusing a %s request", category)
+    text = task.choose(_REFUSALS.get(category, _DEFAULT_REFUSAL)).format(category=category)
+    return Reply(content=text, refusal=text)
+
+
+# ---------------------------------------------------------------- stated scope
+
+_SCOPE = re.compile(
+    r"(?:\byou (?:can |may |should |must |will )?only (?:answer|help|assist|respond|talk|discuss|"
+    r"handle|deal|support)(?: with| to)?(?: (?:questions|requests|queries|topics|things|"
+    r"messages))?(?: (?:about|on|related to|regarding|concerning|with|that concern|involving))?"
+    r"|\bonly (?:answer|help|assist|respond to|discuss|handle|talk about)(?: with)?"
+    r"(?: (?:questions|requests|queries|topics))?(?: (?:about|on|related to|regarding|concerning|"
+    r"with))?"
+    r"|\b(?:do not|don't|never|refuse to) (?:answer|help with|respond to|discuss|engage with|"
+    r"assist with)(?: any)? (?:questions|requests|queries|topics|anything|messages)?\s*"
+    r"(?:that are )?(?:unrelated to|not (?:related to|about)|outside(?: of)?(?: the scope of)?|"
+    r"beyond|other than)"
+    r"|\b(?:refuse|decline|reject) (?:any |all |every )?(?:requests?|questions?|queries|messages|"
+    r"topics|anything|everything)\s*(?:that (?:is|are) |that's )?(?:not (?:about|related to|"
+    r"concerning)|unrelated to|outside(?: of)?)"
+    r"|\b(?:answer|help with|respond to|discuss|handle) only (?:questions |requests |queries )?"
+    r"(?:about|on|related to|regarding|concerning|with)"
+    r"|\bstay on[- ]topic\s*[:\-]?(?:\s*(?:only|about|with))?"
+    r"|\b(?:your|the) (?:scope|topic|domain) is(?: limited to| restricted to)?"
+    r"|\b(?:you are |you're )?(?:limited|restricted) to (?:questions |topics |requests )?"
+    r"(?:about |on |related to |regarding )?)"
+    r"\s*:?\s*([^.\n;!?]+)",
+    re.I,
+)
+_SCOPE_CUT = re.compile(
+    r"\s*(?:,\s*)?\b(?:and (?:nothing|no)|if |otherwise|politely|—|--|\(|for (?:the )?users?\b)"
+    r".*$",
+    re.I,
+)
+_DOCUMENTS = re.compile(
+    r"\b(?:documents?|context|passages?|sources?|provided|knowledge base|excerpts?|attached|"
+    r"given (?:text|article|contract|report))\b",
+    re.I,
+)
+_SMALL_TALK = re.compile(
+    r"^\s*(?:hi|hello|hey|thanks?|thank you|good (?:morning|afternoon|evening)|bye|goodbye|ok(?:ay)?"
+    r"|what can you (?:do|help with)|who are you|help)\b[\s!.?,]*(?:there|so much|again)?[\s!.?]*$",
+    re.I,
+)
+_IDENTITY = re.compile(
+    r"\byou are (?:a|an|the) ([^.\n]{3,80}?(?:assistant|bot|agent|helper|advisor|expert)"
+    r"(?: (?:for|at|of|on) [^.\n,;]{2,60})?)",
+    re.I,
+)
+_GENERIC = frozenset(
+    stem(w)
+    for w in """question questions answer answers help topic topics request requests anything
+    related thing things user users customer customers information info issue issues""".split()
+)
+
+
+_ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
+_ROLE_WORDS = frozenset(
+    stem(w) for w in "assistant bot agent helper advisor expert support help assist".split()
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A scope stated by the system prompt: its words and the phrase as written."""
+
+    phrase: str
+    stems: frozenset[str]
+
+
+@lru_cache(maxsize=512)
+def stated_scope(system: str) -> Scope | None:
+    """The scope a system prompt states, or None.
+
+    Example:
+        >>> stated_scope("You only answer questions about cooking and recipes.").phrase
+        'cooking and recipes'
+    """
+    phrases: list[str] = []
+    for match in _SCOPE.finditer(system):
+        phrase = _SCOPE_CUT.sub("", match.group(1)).strip(" \"'`:,")
+        if phrase and len(phrase.split()) <= 25:
+            phrases.append(phrase)
+    if not phrases:
+        return None
+    extra = " ".join(m.group(1) for m in _IDENTITY.finditer(system))
+    stems_ = _topic_stems(" ".join(phrases) + " " + extra, drop=_ROLE_WORDS)
+    return Scope(phrase="; ".join(phrases), stems=frozenset(stems_))
+
+
+def _topic_stems(text: str, drop: frozenset[str] = frozenset()) -> set[str]:
+    from aieng.llm.course_model.skills.classify import topic_cues
+
+    base = {stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1} - _GENERIC - drop
+    base |= {w.lower() for w in _ACRONYM.findall(text)}  # "IT", "HR": stopwords when lower-cased
+    if re.search(r"\bcustomer (?:service|support|care|success)\b", text, re.I):
+        base.add(stem("customer"))  # a customer-service role covers orders, accounts, refunds
+    return (expand(base) | topic_cues(base)) - _GENERIC
+
+
+def _in_scope(task: Task, scope: Scope) -> bool:
+    user = task.last_user
+    asked = {stem(w) for w in words(user) if w not in STOPWORDS and len(w) > 1} - _GENERIC
+    if not asked or _SMALL_TALK.match(user):
+        return True
+    if _DOCUMENTS.search(scope.phrase):
+        return _about_documents(task, asked)
+    if asked & scope.stems or expand(asked) & scope.stems:
+        return True
+    for tool in task.tools:
+        if asked & _topic_stems(tool.name.replace("_", " ") + " " + tool.description):
+            return True
+    if task.profile.quality == "strong":
+        from aieng.llm.course_model.skills.classify import similarity
+
+        return similarity(user, scope.phrase) >= 0.3
+    return False
+
+
+def _about_documents(task: Task, asked: set[str]) -> bool:
+    """For a scope of "the provided documents": does the request share words with them?"""
+    from aieng.llm.course_model.skills.passages import find_passages, outside
+
+    passages = find_passages(task.last_user) or find_passages(task.system)
+    if not passages:
+        return True  # nothing to judge by: grounding decides what the documents hold
+    question = outside(task.last_user, find_passages(task.last_user))
+    asked = {stem(w) for w in words(question) if w not in STOPWORDS and len(w) > 1} - _GENERIC
+    held = {stem(w) for p in passages for w in words(p.text) if w not in STOPWORDS}
+    return not asked or bool(expand(asked) & held)
 
 
 def enforce_scope(task: Task) -> Reply | None:
-    return None
+    """Refuse a user request outside the scope that the system prompt states."""
+    scope = stated_scope(task.system)
+    if scope is None or task.last.role != "user" or _in_scope(task, scope):
+        return None
+    text = task.choose(
+        [
+            "Sorry, I can only help with {scope}. Your request is outside that scope, so I "
+            "can't answer it here.",
+            "I'm afraid that's outside what I can help with: I only handle {scope}.",
+        ]
+    ).format(scope=scope.phrase)
+    return Reply(content=text, refusal=text)
