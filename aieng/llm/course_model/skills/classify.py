@@ -344,7 +344,7 @@ def labels_in(text: str) -> tuple[list[str], list[tuple[int, int]], dict[str, st
 
 
 def _balanced(items: list[str]) -> list[str]:
-    """"message spam or not_spam": the question's noun is not part of the first option."""
+    """ "message spam or not_spam": the question's noun is not part of the first option."""
     first, second = items
     extra = len(first.split()) - len(second.split())
     return [" ".join(first.split()[extra:]), second] if extra > 0 else items
