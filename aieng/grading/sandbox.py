@@ -223,10 +223,13 @@ class GradingKernelManager(CourseKernelManager):
         hidden = {os.path.realpath(path) for path in self.policy.hide if os.path.isdir(path)}
         # Parents first: a kept folder under a mask (Python under a masked $HOME, a
         # course cloned into $HOME) is bound back, and the secrets inside it masked again.
+        # /tmp is an empty tmpfs too, so a course (or its venv) cloned under /tmp is
+        # bound back like one under a masked folder.
+        masks = hidden | {"/tmp"}
         for path in sorted(hidden | set(_kept_paths()), key=lambda p: (p.count(os.sep), p)):
             if path in hidden:
                 args += ["--tmpfs", path]
-            elif any(path.startswith(h + os.sep) for h in hidden):
+            elif any(path.startswith(m + os.sep) for m in masks):
                 args += ["--ro-bind", path, path]
         args += ["--bind", self._private, self._private, "--bind", cwd, cwd, "--chdir", cwd]
         if self.policy.course_model_socket:
