@@ -32,3 +32,5 @@ def offline_defaults() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # Weight-loading progress bars are noise in notebooks and feedback.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")

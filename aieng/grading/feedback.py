@@ -132,11 +132,23 @@ def redact_outputs(outputs: list, hidden_lines: list[str]) -> list:
         elif kind in ("execute_result", "display_data"):
             data = output.get("data", {})
             for mime in list(data):
-                if mime.startswith("text/") or mime.endswith("json"):
-                    value = data[mime]
+                value = data[mime]
+                if mime.endswith("json"):  # keep the structure (widgets): redact its strings
+                    data[mime] = _redact_json(value, redactor)
+                elif mime.startswith("text/"):
                     text = "".join(value) if isinstance(value, list) else str(value)
                     data[mime] = redactor.text(text)
     return outputs
+
+
+def _redact_json(value, redactor: _Redactor):
+    if isinstance(value, str):
+        return redactor.text(value)
+    if isinstance(value, list):
+        return [_redact_json(item, redactor) for item in value]
+    if isinstance(value, dict):
+        return {key: _redact_json(item, redactor) for key, item in value.items()}
+    return value
 
 
 class RedactHiddenTests(ClearHiddenTests):

@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 URL_VARIABLE = "AIENG_COURSE_MODEL_URL"
 DISCOVERY_FILE = "course-model.json"
 DEFAULT_IDLE_TIMEOUT_S = 1800
-START_TIMEOUT_S = 60
+START_TIMEOUT_S = 120  # a loaded 2-core machine can take a while
 
 
 def free_port() -> int:
