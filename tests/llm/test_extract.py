@@ -496,3 +496,37 @@ def test_parse_always_validates_even_when_the_text_is_thin(extraction_client):
     ticket = reply.choices[0].message.parsed
     assert isinstance(ticket, Ticket)
     assert 1 <= ticket.severity <= 4
+
+
+def test_json_object_keys_take_the_types_the_prompt_writes():
+    keys = named_keys("Return keys port (string), depth_m (number), busy (boolean), tags (list).")
+    assert keys == {
+        "port": {"type": "string"},
+        "depth_m": {"type": "number"},
+        "busy": {"type": "boolean"},
+        "tags": {"type": "array", "items": {"type": "string"}},
+    }
+    reply = fill_schema(
+        task(
+            "Kelso, a market town of roughly 7,000 people, got its charter in 1237.",
+            system="Return a JSON object with the keys town (string), people (integer) and "
+            "charter_year (integer).",
+            kind="json_object",
+        )
+    )
+    assert orjson.loads(reply.content) == {"town": "Kelso", "people": 7000, "charter_year": 1237}
+
+
+def test_fill_schema_reads_enum_descriptions_in_the_system_prompt():
+    schema = {
+        "type": "object",
+        "properties": {"queue": {"type": "string", "enum": ["kitchen", "front_desk", "other"]}},
+        "required": ["queue"],
+        "additionalProperties": False,
+    }
+    system = (
+        "Route guest messages. Queues: kitchen: meals, room service, allergies; "
+        "front_desk: keys, check-out, invoices; other: anything else."
+    )
+    reply = fill_schema(task("My room service breakfast never came.", schema, system=system))
+    assert orjson.loads(reply.content) == {"queue": "kitchen"}

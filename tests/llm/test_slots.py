@@ -545,3 +545,205 @@ def test_a_slot_name_in_front_of_a_value_is_not_part_of_it():
 
 def test_fill_value_says_missing():
     assert fill_value(date(), "no dates here", "when") is MISSING
+
+
+# ---------------------------------------------------------------- general patterns
+# Each case below is written for these tests: new wording, new domains. They pin the
+# general rules (labels, identifiers, counted goods, units, ranges, meanings), not inputs.
+
+
+def test_labels_and_key_value_pairs_fill_their_fields():
+    schema = obj(ticket_id=S, requester=S, priority=enum("P1", "P2", "P3"), site=S)
+    text = "ticket=SR-3307; requester = Noor Aziz; priority = P1; site = Dundee depot"
+    assert fill_object(schema, text).value == {
+        "ticket_id": "SR-3307",
+        "requester": "Noor Aziz",
+        "priority": "P1",
+        "site": "Dundee depot",
+    }
+    nested = obj(insured=obj(name=S, phone=S))
+    filled = fill_object(nested, "Insured: Petra Novak, phone 555-0177. Hail hit the roof.")
+    assert filled.value == {"insured": {"name": "Petra Novak", "phone": "555-0177"}}
+
+
+def test_technical_names_are_values_not_the_words_around_them():
+    schema = obj(service=S, region=S, environment=S, version=S)
+    text = "At 03:10 UTC we rolled out ledger-sync v3.2.0 to the staging environment in sa-east-1."
+    assert fill_object(schema, text).value == {
+        "service": "ledger-sync",
+        "region": "sa-east-1",
+        "environment": "staging",
+        "version": "v3.2.0",
+    }
+    ci = obj(run_number=I, branch=S, service=S, failed_test=S)
+    text = "Run #7781 on the hotfix branch of the quote-engine failed: test_round_trip_csv errored."
+    assert fill_object(ci, text).value == {
+        "run_number": 7781,
+        "branch": "hotfix",
+        "service": "quote-engine",
+        "failed_test": "test_round_trip_csv",
+    }
+
+
+def test_sentence_initial_verbs_and_prepositions_are_not_names():
+    facts = analyse("Delivered 4 crates to Ostrava. Before noon, Scale web-api to 3.")
+    names = [s.value for s in facts.of("proper")]
+    assert "Delivered" not in names and "Before" not in names and "Scale" not in names
+    assert "Ostrava" in names
+
+
+def test_counted_goods_name_the_item():
+    schema = obj(item=S, quantity=I, unit=enum("box", "case", "each"), supplier=S)
+    text = "Received 6 cases of sterile swabs from Medline on Monday."
+    assert fill_object(schema, text).value == {
+        "item": "sterile swabs",
+        "quantity": 6,
+        "unit": "case",
+        "supplier": "Medline",
+    }
+
+
+def test_nationality_from_demonyms_and_citizen_of():
+    schema = obj(nationality=S, destination_country=S)
+    assert fill_object(schema, "A Peruvian national hoping to visit Norway in May.").value == {
+        "nationality": "Peruvian",
+        "destination_country": "Norway",
+    }
+    cited = fill_object(obj(nationality=S), "She is a citizen of Kenya, travelling for work.")
+    assert cited.value == {"nationality": "Kenya"}
+
+
+def test_possessive_names_and_numbered_ids():
+    schema = obj(employee=S, hours=N, project=S)
+    text = "Please log Tariq Nasser's overtime: 4.5 hours for the Harbourside project."
+    value = fill_object(schema, text).value
+    assert value["employee"] == "Tariq Nasser" and value["hours"] == 4.5
+    assert "Harbourside" in value["project"]
+    assert fill_object(obj(po_number=S, quantity=I), "PO 4412: 30 units").value == {
+        "po_number": "4412",
+        "quantity": 30,
+    }
+
+
+def test_numbers_glued_to_units_ranges_and_sizes():
+    flat = obj(bedrooms=I, bathrooms=N, square_feet=I, monthly_rent=N)
+    text = "Cosy 1-bedroom, 1.5-bath loft, 720 sq ft, €1,380 per month."
+    assert fill_object(flat, text).value == {
+        "bedrooms": 1,
+        "bathrooms": 1.5,
+        "square_feet": 720,
+        "monthly_rent": 1380,
+    }
+    box = obj(dims=obj(length_cm=N, width_cm=N, height_cm=N))
+    assert fill_object(box, "Box measures 55 x 35 x 20 cm.").value == {
+        "dims": {"length_cm": 55, "width_cm": 35, "height_cm": 20}
+    }
+    days = obj(days={"type": "integer", "description": "number of days away"})
+    assert fill_object(days, "I'm away Tuesday through Thursday.").value == {"days": 3}
+    rate = obj(rate_l_per_min=N)
+    assert fill_object(rate, "Set the pump to 12.5 l/min please").value == {"rate_l_per_min": 12.5}
+    dosage = obj(times_per_day=I, days=I)
+    assert fill_object(dosage, "Take it twice a day for 10 days.").value == {
+        "times_per_day": 2,
+        "days": 10,
+    }
+
+
+def test_booleans_by_meaning_and_switches():
+    schema = obj(willing_to_travel=B, has_car=B, remote=B)
+    text = "Open to travel up to 30%, no car, prefers remote work."
+    assert fill_object(schema, text).value == {
+        "willing_to_travel": True,
+        "has_car": False,
+        "remote": True,
+    }
+    switches = obj(autopay=B, paper_bills=B)
+    value = fill_object(switches, "Switch off paper bills but leave auto-pay on.").value
+    assert value == {"autopay": True, "paper_bills": False}
+    hazard = fill_object(obj(hazardous=B), "Drum of solvent (hazmat), 200 l.").value
+    assert hazard == {"hazardous": True}
+
+
+def test_rsvp_phrases_count_companions():
+    schema = obj(
+        attending=B, plus_ones={"type": "integer", "description": "guests besides the sender"}
+    )
+    yes = "Count me in for the picnic - I'm bringing my wife and my son."
+    assert fill_object(schema, yes).value == {"attending": True, "plus_ones": 2}
+    no = fill_object(obj(attending=B), "So sorry, I can't make it this time.")
+    assert no.value == {"attending": False}
+
+
+def test_every_item_of_a_list_becomes_an_object():
+    schema = obj(runners=array(obj(name=S, minutes=I, place=I)))
+    text = "Results: Achterberg ran 41 minutes for place 1; Sato finished in 43 minutes, place 2."
+    assert fill_object(schema, text).value == {
+        "runners": [
+            {"name": "Achterberg", "minutes": 41, "place": 1},
+            {"name": "Sato", "minutes": 43, "place": 2},
+        ]
+    }
+    shelf = obj(books=array(obj(title=S, author=S)))
+    text = "Borrowed 'Gilead' by Marilynne Robinson and 'Kindred' by Octavia Butler."
+    assert fill_object(shelf, text).value == {
+        "books": [
+            {"title": "Gilead", "author": "Marilynne Robinson"},
+            {"title": "Kindred", "author": "Octavia Butler"},
+        ]
+    }
+
+
+def test_enums_skip_negated_values_and_read_meaning():
+    schema = obj(action=enum("cancel", "pause", "upgrade"))
+    assert fill_object(schema, "Please pause my plan (don't cancel it).").value == {
+        "action": "pause"
+    }
+    rather = fill_object(
+        obj(resolution=enum("refund", "exchange")), "An exchange rather than a refund"
+    )
+    assert rather.value == {"resolution": "exchange"}
+    cause = obj(cause=enum("fire", "water", "theft", "other"))
+    assert fill_object(cause, "The dishwasher leaked overnight and soaked the floor.").value == {
+        "cause": "water"
+    }
+    reason = obj(reason=enum("illness", "travel", "other"))
+    assert fill_object(reason, "Home with a fever and a bad cold today.").value == {
+        "reason": "illness"
+    }
+
+
+def test_enum_value_descriptions_come_from_the_schema_or_the_prompt():
+    described = {
+        "type": "string",
+        "enum": ["hardware", "access", "other"],
+        "description": "hardware: laptops, screens, docks; access: passwords, permissions, "
+        "sign-in; other: anything else",
+    }
+    filled = fill_object(obj(kind=described), "I forgot my password and my sign-in fails.")
+    assert filled.value == {"kind": "access"}
+    plain = obj(team=enum("facilities", "payroll", "other"))
+    notes = "Teams:\n- facilities: broken lights, heating, desks\n- payroll: payslips, tax"
+    assert fill_object(plain, "The heating on floor 2 is off again", notes=notes).value == {
+        "team": "facilities"
+    }
+
+
+def test_ids_described_by_example_match_by_shape():
+    schema = obj(
+        serial={"type": ["string", "null"], "description": "device serial, like KX9-002211"},
+        order_id={"type": ["string", "null"], "description": "order number like SO-55120"},
+    )
+    text = "Unit KX7-118204 shows fault F-31; it came with order SO-61007."
+    assert fill_object(schema, text).value == {"serial": "KX7-118204", "order_id": "SO-61007"}
+    none = fill_object(schema, "Fault F-31 again, and invoice IN-8812 is wrong.")
+    assert none.value == {"serial": None, "order_id": None}
+
+
+def test_about_and_approximately_keep_the_number():
+    schema = obj(town=S, residents=I, founded=I)
+    text = "Brackwater, a river town of about 12,500 residents, was founded in 1788."
+    assert fill_object(schema, text).value == {
+        "town": "Brackwater",
+        "residents": 12500,
+        "founded": 1788,
+    }

@@ -473,6 +473,135 @@ def test_same_task_same_reply():
     assert respond(task) == respond(task)
 
 
+# ---------------------------------------------------------------- general patterns
+# New tools and wordings: the action a verb asks for, named values, goods, demonyms,
+# answers given after a question, and results that are lists or errors.
+
+PLAN = tool("get_plan", "Look up a subscription plan's settings.", ["plan_id"], plan_id=S)
+CHANGE_PLAN = tool(
+    "update_plan",
+    "Change subscription settings.",
+    ["plan_id"],
+    plan_id=S,
+    auto_renew={"type": "boolean"},
+    email_receipts={"type": "boolean"},
+)
+STOCK = tool("check_stock", "Look up how many units of a part are in stock.", part=S)
+REORDER = tool(
+    "reorder_part",
+    "Place a purchase order for a part.",
+    ["part", "quantity"],
+    part={"type": "string", "description": "part name"},
+    quantity={"type": "integer"},
+    vendor={"type": "string", "description": "vendor name"},
+)
+DEPLOY = tool("restart_service", "Restart every instance of a service.", ["service"],
+              service=S, region=S)  # fmt: skip
+CLUSTER = tool(
+    "resize_cluster", "Change the node count of a cluster.", ["cluster", "nodes"],
+    cluster=S, nodes={"type": "integer"}, region=S,
+)  # fmt: skip
+SCREEN = tool(
+    "screen_party",
+    "Search current clients for a conflict of interest with a new client.",
+    party_name=S,
+)
+ENTRY = tool(
+    "entry_rules",
+    "Whether a citizen of one country needs a visa to enter another.",
+    nationality={"type": "string", "description": "traveller's citizenship"},
+    destination=S,
+)
+CLAIM = tool(
+    "open_claim", "Open an insurance claim on a policy.", ["policy_id", "details"],
+    policy_id=S, details={"type": "string"},
+)  # fmt: skip
+
+
+def test_the_verb_picks_between_reading_and_changing():
+    tools = (PLAN, CHANGE_PLAN)
+    change = make_task(user("On plan PL-310, turn off auto-renew but keep email receipts on."),
+                       tools=tools)  # fmt: skip
+    assert calls(call_tool(change)) == [
+        ("update_plan", {"plan_id": "PL-310", "auto_renew": False, "email_receipts": True})
+    ]
+    read = make_task(user("What are the settings of plan PL-310?"), tools=tools)
+    assert calls(call_tool(read)) == [("get_plan", {"plan_id": "PL-310"})]
+
+
+def test_named_things_technical_names_and_goods_fill_arguments():
+    order = make_task(user("Reorder 12 boxes of nitrile swabs from Medline."),
+                      tools=(STOCK, REORDER))  # fmt: skip
+    assert calls(call_tool(order)) == [
+        ("reorder_part", {"part": "nitrile swabs", "quantity": 12, "vendor": "Medline"})
+    ]
+    ops = make_task(user("Resize search-prod to 7 nodes in ap-northeast-1."),
+                    tools=(DEPLOY, CLUSTER))  # fmt: skip
+    assert calls(call_tool(ops)) == [
+        ("resize_cluster", {"cluster": "search-prod", "nodes": 7, "region": "ap-northeast-1"})
+    ]
+    restart = make_task(user("Restart the billing-svc in eu-central-2."), tools=(DEPLOY, CLUSTER))
+    assert calls(call_tool(restart)) == [
+        ("restart_service", {"service": "billing-svc", "region": "eu-central-2"})
+    ]
+    party = make_task(user("Before we sign Vantor Mining as a client, screen for conflicts."),
+                      tools=(SCREEN, CLAIM))  # fmt: skip
+    assert calls(call_tool(party)) == [("screen_party", {"party_name": "Vantor Mining"})]
+
+
+def test_required_choice_reads_nationality_from_a_demonym():
+    task = make_task(user("Do Chilean citizens need a visa for Thailand?"), tools=(ENTRY,),
+                     choice="required")  # fmt: skip
+    assert calls(call_tool(task)) == [
+        ("entry_rules", {"nationality": "Chilean", "destination": "Thailand"})
+    ]
+
+
+def test_an_answer_to_a_clarifying_question_completes_the_call():
+    history = (
+        user("Please open a claim: a branch fell on my shed during last night's gale."),
+        Message("assistant", "I can do that. Which policy is it for?"),
+        user("Policy HM-40921."),
+    )
+    got = calls(call_tool(make_task(*history, tools=(CLAIM, PLAN))))
+    assert got[0][0] == "open_claim"
+    assert got[0][1]["policy_id"] == "HM-40921"
+    assert "branch fell on my shed" in got[0][1]["details"]
+    optional = (
+        user("Reorder hex keys."),
+        Message("assistant", "How many, and from which vendor?"),
+        user("40 of them from Wurth"),
+    )
+    assert calls(call_tool(make_task(*optional, tools=(STOCK, REORDER)))) == [
+        ("reorder_part", {"part": "hex keys", "quantity": 40, "vendor": "Wurth"})
+    ]
+
+
+def test_results_with_lists_and_errors_are_summarised():
+    history = (
+        user("Why does the queue-worker keep crashing?"),
+        assistant_calls(("c1", "restart_service", {"service": "queue-worker"})),
+        result("c1", {"events": [{"at": "02:14", "msg": "out of memory: heap limit reached"},
+                                 {"at": "02:19", "msg": "worker killed by supervisor"}]}),
+    )  # fmt: skip
+    content = answer_from_tool_result(make_task(*history, tools=(DEPLOY,))).content
+    assert "out of memory" in content and "worker killed" in content
+    failed = (
+        user("Restart ghost-api"),
+        assistant_calls(("c1", "restart_service", {"service": "ghost-api"})),
+        result("c1", {"status": "error", "message": "service ghost-api does not exist"}),
+    )
+    content = answer_from_tool_result(make_task(*failed, tools=(DEPLOY,))).content
+    assert "error" in content and "does not exist" in content
+    rows = (
+        user("Lab values for sample Q-7?"),
+        assistant_calls(("c1", "get_results", {"sample": "Q-7"})),
+        result("c1", [{"test": "ferritin", "value": 41}, {"test": "b12", "value": 380}]),
+    )
+    content = answer_from_tool_result(make_task(*rows, tools=())).content
+    assert "ferritin" in content and "41" in content and "380" in content
+
+
 # ---------------------------------------------------------------- end to end
 
 

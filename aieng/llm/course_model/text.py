@@ -67,6 +67,7 @@ _SYNONYM_GROUPS = [
     "feature request suggestion improvement",
     "maximum max limit largest biggest cap ceiling",
     "minimum min smallest lowest least",
+    "alert warn warning notify notification alarm",
 ]
 
 
@@ -108,6 +109,9 @@ def _light_stem(word: str) -> str:
     # undouble a final consonant left by -ing/-ed ("stopp" -> "stop")
     if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
         w = w[:-1]
+    # "birdie" meets "birdies" at "birdy", as "party" meets "parties"
+    if len(w) > 4 and w.endswith("ie"):
+        return w[:-2] + "y"
     # a final silent e, so that "charge" and "charged" meet at "charg"
     if len(w) > 4 and w.endswith("e"):
         w = w[:-1]
@@ -255,3 +259,66 @@ def split_instruction(text: str) -> tuple[str, str]:
         at = stripped.find(parts[1], len(parts[0]) - 1)
         return parts[0], stripped[at:].strip() if at >= 0 else " ".join(parts[1:])
     return stripped, ""
+
+
+# ---------------------------------------------------------------- place names and their adjectives
+
+_DEMONYMS = {
+    "french": "france", "dutch": "netherlands", "swiss": "switzerland", "british": "britain",
+    "spanish": "spain", "welsh": "wales", "danish": "denmark", "swedish": "sweden",
+    "finnish": "finland", "polish": "poland", "greek": "greece", "turkish": "turkey",
+    "irish": "ireland", "scottish": "scotland", "english": "england", "filipino": "philippines",
+    "thai": "thailand", "icelandic": "iceland", "norwegian": "norway", "portuguese": "portugal",
+    "belgian": "belgium", "peruvian": "peru", "argentine": "argentina", "argentinian": "argentina",
+    "chilean": "chile", "czech": "czechia", "slovak": "slovakia", "lebanese": "lebanon",
+    "maltese": "malta", "cypriot": "cyprus", "monegasque": "monaco", "kiwi": "zealand",
+    "martian": "mars",
+}  # fmt: skip
+_DEMONYM_SUFFIX = re.compile(r"(?:ians?|eans?|ans?|ese|ish|is?|ers?)$")
+
+
+def place_stem(word: str) -> str:
+    """A place adjective or name reduced to a stem its place shares ("Canadian" and "Canada"
+    -> "canad", "French" -> "franc"); other words come back lower-cased.
+
+    Example:
+        >>> place_stem("Japanese") == place_stem("Japan")
+        True
+    """
+    low = word.lower()
+    low = _DEMONYMS.get(low, low)
+    base = _DEMONYM_SUFFIX.sub("", low) if len(low) > 5 else low
+    base = base if len(base) >= 4 else low
+    return base[:5].rstrip("aeiouy") or base[:5]
+
+
+# More groups of words that stand for the same idea, joined into ``SYNONYMS`` below.
+_MORE_SYNONYM_GROUPS = [
+    "swap exchange replace replacement switch",
+    "slow sluggish lag laggy latency unresponsive",
+    "dismiss dismissed sack sacked layoff laid-off terminate termination",
+    "cheap cheaper cheapest inexpensive affordable low-cost",
+    "broken faulty defective malfunction malfunctioning",
+    "permission permissions access authorization authorisation",
+    "delete deleted wipe wiped erase erased",
+]
+for _group in _MORE_SYNONYM_GROUPS:
+    _members = {stem(w) for w in _group.split()}
+    for _member in _members:
+        SYNONYMS[_member] = SYNONYMS.get(_member, frozenset()) | frozenset(_members)
+
+
+# Words of opposite meaning: close in an embedding space, yet never a match for each other.
+_OPPOSITE_PAIRS = """open:closed open:close opened:closed allowed:forbidden allowed:prohibited
+allowed:banned permitted:forbidden free:paid minimum:maximum min:max before:after
+accepted:rejected accept:reject include:exclude included:excluded covered:excluded
+available:unavailable start:end begin:end arrive:depart arrival:departure increase:decrease
+rise:fall high:low early:late first:last more:less most:least always:never win:lose
+buy:sell lend:borrow import:export inbound:outbound upload:download login:logout
+online:offline public:private full:empty hot:cold warm:cool summer:winter day:night
+morning:evening weekday:weekend yes:no true:false enable:disable on:off""".split()
+OPPOSITES = frozenset(
+    pair
+    for a, b in (p.split(":") for p in _OPPOSITE_PAIRS)
+    for pair in ((stem(a), stem(b)), (stem(b), stem(a)))
+)

@@ -112,8 +112,36 @@ def render(value: Any) -> str:
     if isinstance(value, list):
         if all(not isinstance(v, dict | list) for v in value):
             return join([render(v) for v in value]) if value else "none"
+        if all(isinstance(v, dict) for v in value):
+            shown = "; ".join(describe_item(v) for v in value[:5])
+            return shown + (f"; and {len(value) - 5} more" if len(value) > 5 else "")
         return f"{len(value)} items"
     return orjson.dumps(value).decode()
+
+
+TEXT_FIELDS = ("msg", "message", "error", "detail", "details", "description", "summary", "text",
+               "reason", "status", "title", "name")  # fmt: skip
+
+
+def describe_item(item: dict) -> str:
+    """One object of a result list in a line: its name or message first, then its other fields.
+
+    Example:
+        >>> describe_item({"ts": "14:02", "level": "error", "msg": "disk full"})
+        'disk full (ts 14:02, level error)'
+    """
+    leaves = [(p, v) for p, v in flatten(item) if not isinstance(v, dict | list) and v is not None]
+    head = next((render(item[f]) for f in TEXT_FIELDS if isinstance(item.get(f), str)), None)
+    if head is None:
+        head = next((v for p, v in leaves if isinstance(v, str) and len(p) == 1), None)
+    rest = [
+        f"{_label(p)[0]} {_with_unit(render(v), _label(p)[1])}"
+        for p, v in leaves
+        if not (head is not None and render(v) == head)
+    ][:4]
+    if head is None:
+        return ", ".join(rest)
+    return f"{head} ({', '.join(rest)})" if rest else head
 
 
 def join(parts: list[str]) -> str:
@@ -178,8 +206,11 @@ def _error(value: Any) -> str | None:
             if isinstance(error, dict):
                 error = error.get("message") or orjson.dumps(error).decode()
             return render(error)
-        if value.get("ok") is False or value.get("success") is False:
+        failed = str(value.get("status", "")).lower() in ("error", "failed", "failure", "fail")
+        if value.get("ok") is False or value.get("success") is False or failed:
             return render(value.get("message") or value.get("detail") or "failed")
+    if isinstance(value, str) and re.match(r"(?i)\s*(?:error|exception|failed)\b[:\s]", value):
+        return value.strip().rstrip(".")
     return None
 
 
@@ -226,20 +257,7 @@ def _list_sentence(question: str, items: list, subject: str) -> str:
         return (
             f"I found {len(items)} result{'s' if len(items) != 1 else ''}{where}: {render(items)}."
         )
-    described = []
-    for item in items[:5]:
-        if not isinstance(item, dict):
-            described.append(render(item))
-            continue
-        leaves = flatten(item)
-        name = next((render(item[f]) for f in NAME_FIELDS if f in item), None)
-        extra = [
-            f"{_label(p)[0]} {_with_unit(render(v), _label(p)[1])}"
-            for p, v in _relevant(question, leaves, {name or ""})
-            if p and p[-1] not in NAME_FIELDS
-        ][:2]
-        head = name or ", ".join(extra[:1]) or render(item)
-        described.append(f"{head} ({', '.join(extra)})" if extra and name else head)
+    described = [describe_item(i) if isinstance(i, dict) else render(i) for i in items[:5]]
     more = f" and {len(items) - 5} more" if len(items) > 5 else ""
     count = f"{len(items)} result{'s' if len(items) != 1 else ''}"
     return f"I found {count}{where}: {'; '.join(described)}{more}."

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from aieng.llm.course_model.skills import freetext
 from aieng.llm.course_model.skills.entities import Facts, Span
 from aieng.llm.course_model.skills.schemas import MISSING
-from aieng.llm.course_model.text import STOPWORDS
+from aieng.llm.course_model.text import STOPWORDS, stem
 
 if TYPE_CHECKING:
     from aieng.llm.course_model.skills.slots import Context, Slot
@@ -26,13 +26,18 @@ THING_WORDS = frozenset(
     "product item file project event dish recipe book movie film song course team department "
     "plan title pet model service package document app repo repository meal drink game".split()
 )
+GOODS_WORDS = frozenset(
+    "goods material materials supply supplies part parts component ingredient commodity article "
+    "merchandise stock consumable item items product products produce".split()
+)
+GOODS_STEMS = frozenset(stem(w) for w in GOODS_WORDS)
 TIME_ADVERBS = frozenset("last next ago today yesterday tomorrow now already yet still".split())
 DEMONYM = re.compile(r"(?:an|ian|ese|ish|ic|i|ch)$")
 
 START_CUES = frozenset("from starting start beginning begin on since after".split())
 END_CUES = frozenset("to until till through thru by before and ending end".split())
-ORIGIN_CUES = frozenset("from leaving departing out of".split())
-DESTINATION_CUES = frozenset("to into for arriving towards reach reaching".split())
+ORIGIN_CUES = frozenset("from leaving departing out of off".split())
+DESTINATION_CUES = frozenset("to into for arriving towards reach reaching visit visiting".split())
 PLACE_CUES = frozenset("in at near around into visiting visit towards via inside within".split())
 SHARED_CUES = frozenset("to from for between of and or".split())
 PERSON_CUES = frozenset(
@@ -42,6 +47,9 @@ PERSON_CUES = frozenset(
     "passenger client student user owner requester sender recipient attendee member".split()
 )
 # Small lexicon for counts and measures: what a slot's word may be called in text.
+
+
+LINKS = frozenset("in at on into onto near inside within via of".split())
 
 
 def key_positions(slot: Slot, facts: Facts) -> list[tuple[int, float]]:
@@ -70,6 +78,8 @@ def proximity(facts: Facts, span: Span, keys: list[tuple[int, float]]) -> float:
         if i < first:
             gap = ranks[first] - ranks[i] - 1 if first < len(ranks) else 0
             score = 1.0 / (1 + 0.5 * max(0, gap))
+            if any(t.word in LINKS for t in facts.tokens[i + 1 : first]):
+                score *= 0.5  # "environment in ap-south-1": where the thing is, not what
         else:
             gap = ranks[i] - (ranks[after] if after < len(ranks) else ranks[i])
             score = 0.7 / (1 + 0.5 * max(0, gap))
@@ -90,6 +100,12 @@ def role_bonus(slot: Slot, cue: str) -> float:
     if slot.role == "end":
         return 0.6 if cue in END_CUES else (-0.3 if cue in START_CUES else 0.0)
     return 0.0
+
+
+ACTS = re.compile(
+    r"[ \t]+(?:[a-z]+ed|had|has|is|was|says|said|will|scored|made|got|took|shot|won|ran|threw"
+    r"|hit|posted|carded|finished|added)\b"
+)
 
 
 def _proper_base(kind: str, span: Span, facts: Facts) -> float:
@@ -126,7 +142,17 @@ def _proper_base(kind: str, span: Span, facts: Facts) -> float:
         return 0.15  # "Register Priya Raman": the name more likely starts a word later
     if _next_to_contact(span, facts):
         return 0.8  # "Priya Raman (priya@uni.edu)"
-    if single and DEMONYM.search(span.value) and not span.value.isupper():
+    if (
+        single
+        and DEMONYM.search(span.value)
+        and not span.value.isupper()
+        and (
+            re.search(r"(?i)\b(?:an?|the)\s+$", facts.text[max(0, span.start - 5) : span.start])
+            or re.match(
+                r"\s+(?:citizens?|nationals?|passport|residents?|people)\b", facts.text[span.end :]
+            )
+        )
+    ):
         return 0.1  # "a Chilean citizen": a nationality more likely than a name
     if cue in PERSON_CUES:
         return 0.7
@@ -134,6 +160,14 @@ def _proper_base(kind: str, span: Span, facts: Facts) -> float:
         return 0.4
     if cue in PLACE_CUES:
         return 0.05
+    if not cue and ACTS.match(facts.text, span.end):
+        return 0.35  # "Lindqvist had 18 points": a name, then what the person did
+    if (
+        not cue
+        and not facts.text[: span.start].strip(" \t:-")
+        and not re.match(r"\s*:", facts.text[span.end :])
+    ):
+        return 0.3  # "Nakamura absent": a list item that starts with a name
     return (0.1 if single else 0.3) if not cue else 0.25
 
 
@@ -200,7 +234,7 @@ def candidates(
         if value is MISSING or not _fits(slot, value):
             return
         score = base + 2.0 * proximity(facts, span, keys) + role_bonus(slot, span.cue)
-        if unit_bonus and span.unit and (span.unit in slot.keys or span.unit in slot.hints):
+        if unit_bonus and span.unit and _unit_fits(span.unit, slot):
             score += 1.5
         out.append(Candidate(score, span.start, max(span.end, end), value, span.cue))
 
@@ -229,15 +263,31 @@ def candidates(
             if span.kind == own:
                 base = 0.6 if kind != "number" else 0.2
             elif kind == "money" and span.kind == "number":
-                base = 0.15
+                if not facts.of("money"):
+                    add(span, 0.15)  # a bare number may be an amount; its unit says nothing
+                continue
+            elif kind == "number" and span.kind == "money":
+                base = 0.15 if "money" not in siblings else 0.05
             elif kind == "number" and span.kind != "number":
                 base = 0.05
+            elif kind == "percent" and span.kind == "number":
+                base = 0.1
             else:
                 continue
             add(span, base, unit_bonus=True)
+        if kind == "number" and set(slot.words) & {"year", "yr"}:
+            for span in facts.of("number"):
+                if isinstance(span.value, int) and 1900 <= span.value <= 2100:
+                    add(span, 0.6)  # "2019 Toyota Corolla": a year
+        if kind == "number" and set(slot.words) & NUMBERED:
+            for span in facts.of("id"):  # "Build #5521" for build_number
+                if span.text.startswith("#") and str(span.value).isdigit():
+                    add(span, 0.4, int(span.value))
     elif kind == "id":
         for span in facts.of("id"):
             add(span, 0.5)
+        for span in facts.of("ident"):
+            add(span, 0.25)
         for span in facts.of("phone"):
             add(span, 0.1)
         for span in facts.of("number"):
@@ -250,41 +300,30 @@ def candidates(
             span = _without_key(span, slot, facts)
             add(span, _proper_base(kind, span, facts))
         if kind == "place":
-            for found in _LOWER_PLACE.finditer(facts.text):
-                if found.group(2).lower() not in _NOT_PLACES:
-                    span = Span("proper", found.group(2).title(), found.start(2), found.end(2),
-                                found.group(2), cue=found.group(1).lower())  # fmt: skip
-                    add(span, 0.15)
+            _lower_places(facts, add)
     elif kind == "language":
         for found in _LANGUAGE.finditer(facts.text):
             name = found.group(0).title()
             value = LANGUAGE_CODES[name.lower()] if _wants_code(slot) else name
             add(Span("proper", value, found.start(), found.end(), found.group(0)), 0.5)
     elif kind == "generic":
-        thing = bool(set(slot.words) & THING_WORDS)
-        for span in facts.of("quoted", "proper", "id", "paren", "handle"):
-            span = _without_key(span, slot, facts)
-            if span.kind == "proper" and thing:
-                add(
-                    _with_model_number(span, facts), 0.35 if " " in span.value or span.cue else 0.25
-                )
-            elif span.kind == "paren":
-                add(span, 0.3 if "person" in siblings and _after_name(span, facts) else 0.1)
-            else:
-                add(span, 0.2 if span.kind in ("quoted", "handle") else 0.1)
-        for span in _key_phrases(slot, facts):
-            add(span, 0.3)
+        from aieng.llm.course_model.skills.generic import generic_candidates
+
+        generic_candidates(slot, facts, siblings, add)
+    elif kind == "nationality":
+        _nationality(facts, add)
     elif kind == "unit":
         for span in _units(facts):
             add(span, 0.4)
-    if kind in ("generic", "id") and "string" in slot.types:
-        shape = example_shape(str(slot.schema.get("description", "")))
-        if shape is not None:
-            for found in shape.finditer(facts.text):
-                add(
-                    Span("pattern", found.group(0), found.start(), found.end(), found.group(0)), 0.5
-                )
-    if kind in ("generic", "person", "place", "org", "id", "language") or kind.startswith("text:"):
+    shape = _shape(slot, ctx) if kind in ("generic", "id") and "string" in slot.types else None
+    if shape is not None:
+        for found in shape.finditer(facts.text):
+            add(Span("pattern", found.group(0), found.start(), found.end(), found.group(0)), 0.5)
+        # "the serial number (like FP3-004512)": an id of another shape is another id
+        out = [c for c in out if shape.fullmatch(str(c.value))]
+    if kind in ("generic", "person", "place", "org", "id", "language", "nationality") or (
+        kind.startswith("text:")
+    ):
         labelled = freetext.labelled_value(slot, facts.text)
         if labelled is not None:
             start, end, value = labelled
@@ -294,7 +333,80 @@ def candidates(
     return out
 
 
-_LOWER_PLACE = re.compile(r"\b(in|at|near|to|from)\s+([a-z]{3,}(?:\s+[a-z]{3,})?)\b")
+def _unit_fits(unit: str, slot: Slot) -> bool:
+    """ "1.5-bath" for ``bathrooms``, "kg" for ``weight_kg``: the unit names the slot;
+    the words after "per" do not ("3 times" for ``times_per_day``, not "7 days")."""
+    if "per" in slot.words:
+        head = slot.words[: slot.words.index("per")]
+        return any(stem(w) == unit or (len(unit) >= 4 and stem(w).startswith(unit)) for w in head)
+    if unit in slot.keys or unit in slot.hints:
+        return True
+    return len(unit) >= 4 and any(k.startswith(unit) for k in slot.keys)
+
+
+NUMBERED = frozenset("number no num id".split())
+
+
+def _nationality(facts: Facts, add) -> None:
+    """ "a Brazilian citizen", "citizens of India", "I'm from Chile"."""
+    for span in facts.of("proper"):
+        after = facts.text[span.end : span.end + 16].lower()
+        demonym = " " not in span.value and DEMONYM.search(span.value) is not None
+        if " " not in span.value and re.match(
+            r"\s+(?:citizens?|nationals?|passports?|residents?)\b", after
+        ):  # "a Brazilian citizen", "Filipino nationals"
+            add(span, 1.2)
+        elif span.cue in ("of", "from") and re.search(
+            r"(?i)\b(?:citizens?|nationals?|passport|born)\s+(?:of|from)\s*$",
+            facts.text[max(0, span.start - 24) : span.start],
+        ):
+            add(span, 1.0)
+        elif demonym:
+            add(span, 0.5)
+        elif span.cue == "from":
+            add(span, 0.3)
+        else:
+            add(span, 0.05)
+
+
+def _lower_places(facts: Facts, add, base: float = 0.3) -> None:
+    """Places written in lower case after "in"/"at" ("in the north orchard", "in eu-west-1")."""
+    for found in _LOWER_PLACE.finditer(facts.text):
+        phrase = found.group(2)
+        words = phrase.split()
+        if words[0].lower() in _NOT_PLACES or words[0] in STOPWORDS:
+            continue
+        if len(words) > 1 and words[1] in STOPWORDS:
+            phrase = words[0]  # "in the rain and ...": one word
+        if found.group(1) == "to" and re.match(r"\s+[A-Z0-9]", facts.text[found.end() :]):
+            continue  # "to visit Japan": a verb, then the place
+        numbered = phrase[-1].isdigit()
+        value = phrase if base < 0.3 or "the" in found.group(0) or numbered else phrase.title()
+        span = Span("proper", value, found.start(2), found.start(2) + len(phrase), phrase,
+                    cue=found.group(1).lower())  # fmt: skip
+        add(span, 0.35 if numbered and base >= 0.3 else 0.15)  # "to dock 4"
+    if base < 0.3:
+        return
+    for span in facts.of("id", "ident"):
+        if span.cue in PLACE_CUES and re.search(r"[a-z]", span.value) and "-" in span.value:
+            add(span, 0.5)  # "in eu-west-1": a region's code
+
+
+def _shape(slot: Slot, ctx: Context) -> re.Pattern | None:
+    """The shape of the slot's values, learnt from an example in its description or the prompt."""
+    shape = example_shape(str(slot.schema.get("description", "")))
+    if shape is None and ctx.notes:
+        from aieng.llm.course_model.skills.choices import label_descriptions
+
+        about = label_descriptions(ctx.notes, [slot.name]).get(slot.name)
+        shape = example_shape(about) if about else None
+    return shape
+
+
+_LOWER_PLACE = re.compile(
+    r"\b(in|at|near|to|from)\s+(?:the\s+)?([a-z]{3,}(?:\s+[a-z]{3,})?(?:\s+[A-Z]?\d{1,4}[A-Z]?\b)?)"
+    r"\b(?![-_.]\w)"
+)
 _NOT_PLACES = frozenset(
     "today tomorrow tonight morning evening afternoon night weekend time advance total general "
     "order stock person advance detail the this that there here".split()
@@ -343,29 +455,6 @@ def _units(facts: Facts) -> list[Span]:
             start = line.start() + found.start("u")
             value = found.group("u")
             out.append(Span("unit", value, start, start + len(value), value, cue="to"))
-    return out
-
-
-def _key_phrases(slot: Slot, facts: Facts) -> list[Span]:
-    """The slot's own word with the words that qualify it: "spin class" for ``class_name``."""
-    out = []
-    tokens = facts.tokens
-    values = [s for s in facts.spans if s.kind not in ("proper", "quoted", "paren", "currency")]
-    for i, weight in key_positions(slot, facts):
-        if weight < 1.0 or tokens[i].word in STOPWORDS:
-            continue
-        j = i
-        while j > 0 and i - j < 2 and tokens[j - 1].word.isalpha() and tokens[j - 1].word.islower():
-            word = tokens[j - 1]
-            if word.word in STOPWORDS or word.stem in slot.keys:
-                break
-            if any(s.start < word.end and word.start < s.end for s in values):
-                break  # "6pm spin class": the time is another value
-            j -= 1
-        if j < i:
-            start, end = tokens[j].start, tokens[i].end
-            text = facts.text[start:end]
-            out.append(Span("phrase", text, start, end, text))
     return out
 
 
@@ -426,18 +515,31 @@ EXAMPLE = re.compile(
 
 @lru_cache(maxsize=1024)
 def example_shape(description: str) -> re.Pattern | None:
-    """A regex for values shaped like the description's example ("e.g. ORD-1234").
+    """A regex for values shaped like the description's examples ("e.g. ORD-1234").
+
+    Letter runs keep their first letter (an id's prefix tells its type: ``ORD-`` orders,
+    ``INV-`` invoices) and digit runs their length give or take two; every example given
+    ("like FP3-004512 or FT2-001877") adds its shape.
 
     Example:
-        >>> example_shape("Order id, e.g. ORD-1234").search("it is ORD-77").group(0)
+        >>> example_shape("Order id, e.g. ORD-1234").search("it is ORD-77, not INV-12").group(0)
         'ORD-77'
     """
     found = EXAMPLE.search(description)
     if not found:
         return None
-    example = found.group("x").rstrip(".")
-    if example.isalpha() and example.islower():
+    first = found.group("x").rstrip(".")
+    if first.isalpha() and first.islower():
         return None  # a plain word ("like cats") is no shape
+    rest = description[found.end() :]
+    examples = [first] + [
+        m.group(0) for m in re.finditer(r"(?<![\w-])(?=[\w-]*\d)[A-Za-z][\w-]*\d[\w-]*", rest)
+    ]
+    shapes = list(dict.fromkeys(_one_shape(x) for x in examples[:4]))
+    return re.compile(r"(?<![\w-])(?:" + "|".join(shapes) + r")(?![\w-])")
+
+
+def _one_shape(example: str) -> str:
     parts = []
     for run in re.finditer(r"[A-Z]+|[a-z]+|\d+|.", example):
         text = run.group(0)
@@ -446,12 +548,15 @@ def example_shape(description: str) -> re.Pattern | None:
         if text.isdigit():
             parts.append(rf"\d{{{low},{high}}}")
         elif text.isupper():
-            parts.append(rf"[A-Z]{{{low},{high}}}")
+            prefix = run.start() == 0 and size >= 2 and any(c.isdigit() for c in example)
+            head = re.escape(text[0]) if prefix else ""
+            low, high = (max(0, low - 1), high - 1) if head else (low, high)
+            parts.append(rf"{head}[A-Z]{{{low},{high}}}")
         elif text.islower():
             parts.append(rf"[a-z]{{{low},{high}}}")
         else:
             parts.append(re.escape(text))
-    return re.compile(r"(?<![\w-])" + "".join(parts) + r"(?![\w-])")
+    return "".join(parts)
 
 
 def add_pattern(slot: Slot, facts: Facts, add) -> None:

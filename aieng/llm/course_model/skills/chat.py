@@ -3,8 +3,10 @@
 Honest and small: it greets, thanks, does simple arithmetic ("what is 17 * 3?"),
 remembers what the user said earlier in the conversation ("my name is Ana"),
 restates requests it understood, and for questions it has no knowledge for it
-says so plainly instead of inventing facts. When the system prompt asks for
-JSON (and no ``response_format`` is set) the reply is a JSON object.
+says so plainly instead of inventing facts, and says what it can do instead. A
+reply never exceeds a length the request states ("in under 60 characters").
+When the system prompt asks for JSON (and no ``response_format`` is set) the
+reply is a JSON object.
 ``task.choose`` varies the phrasing at temperature > 0, never the facts.
 """
 
@@ -18,7 +20,7 @@ import operator
 import re
 
 from aieng.llm.course_model.engine import Reply, Task
-from aieng.llm.course_model.text import words
+from aieng.llm.course_model.text import split_instruction, words
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +60,9 @@ _REQUEST = re.compile(
     r"^\s*(?:please\s+)?(?:can you|could you|would you|will you|i need|i want|i'd like|i would like|"
     r"help me|please)\b\s*(.*)$",
     re.I,
+)
+_ASKED_OF_ME = re.compile(
+    r"^\s*(?:please\s+)?(?:can|could|would|will)\s+you\s+(?:please\s+)?(.+?)[?.!]*\s*$", re.I | re.S
 )
 _CREATIVE = re.compile(
     r"^\s*(?:please\s+)?(?:write|compose|draft|create|generate|make up|invent|tell me a)\b\s*(.*)$",
@@ -263,35 +268,68 @@ def _what_it_knows(task: Task, text: str) -> str | None:
     return None
 
 
+_CAN_DO = (
+    "I can answer from documents you share, summarize or rewrite text, classify it, extract "
+    "fields, do arithmetic, or call the tools you give me."
+)
+
+
+def _gist(text: str, limit: int = 20) -> str:
+    """The instruction part of a request, restated and kept short."""
+    instruction, _ = split_instruction(text)
+    said = restate(instruction or text)
+    tokens = said.split()
+    return said if len(tokens) <= limit else " ".join(tokens[:limit]) + "..."
+
+
 def _honest_fallback(task: Task, text: str) -> str:
-    """Requests it cannot do, questions it cannot know, statements it restates."""
+    """Requests it cannot do, questions it cannot know, statements it restates; each
+    reply says what it can do instead."""
     if _CREATIVE.match(text) and not _QUESTION.search(text):
-        wish = _lower_first(restate(text))
+        wish = _lower_first(_gist(text))
         return task.choose(
             [
-                f"I understand you'd like me to {wish}. I'm a small offline model and can't write "
-                "that well; I can summarize, classify, extract or answer from text you give me.",
-                f"You're asking me to {wish}, but that's beyond what a small offline model like "
-                "me can do well. Give me a text to work on instead.",
+                f"I understand you'd like me to {wish}. I'm a small offline model and can't "
+                f"write that well from scratch. {_CAN_DO}",
+                f"You're asking me to {wish}, but writing that from scratch is beyond a small "
+                f"offline model like me. {_CAN_DO}",
             ]
         )
     if _QUESTION.search(text) and not _REQUEST.match(text):
         return task.choose(
             [
                 "I don't know the answer to that. I'm a small offline model without general "
-                "knowledge, and I'd rather not guess. If you share a document that covers it, I "
-                "can answer from that.",
-                "I'm not able to answer that: I don't have that knowledge, and I won't make it up. "
-                "Paste a source and I'll answer from it.",
+                f"knowledge, and I'd rather not guess. {_CAN_DO}",
+                "I don't have that knowledge and would rather not make it up. Paste a source and I'll "
+                f"answer from it. {_CAN_DO}",
+            ]
+        )
+    asked = _ASKED_OF_ME.match(text)
+    if asked:  # "Can you help me write a cover letter?"
+        wish = _lower_first(_gist(asked.group(1)))
+        return task.choose(
+            [
+                f"You'd like me to {wish}. That's more than a small offline model like me can do "
+                f"well. {_CAN_DO}",
+                f"I understand you'd like me to {wish}, but I can't do that well. {_CAN_DO}",
             ]
         )
     return task.choose(
         [
-            f"I understand: {restate(text)}. I can't act on that myself, but I can help you "
-            "summarize, classify or draft around it.",
-            f"Got it, {restate(text)}. Tell me what you'd like me to do with that.",
+            f"I understand: {_gist(text, 30)}. Tell me what you'd like done with it: {_CAN_DO}",
+            f"Got it, {_gist(text, 30)}. Tell me what you'd like me to do with that.",
         ]
     )
+
+
+def _within_stated_limit(task: Task, text: str) -> str:
+    """A reply never longer than a limit the request states ("under 100 characters")."""
+    from aieng.llm.course_model.skills.summarize import fit_chars, parse_length
+
+    length = parse_length(task.last_user + "\n" + task.system)
+    if length.words and len(text.split()) > length.words:
+        text = " ".join(text.split()[: length.words])
+    return fit_chars(text, length.chars)
 
 
 def _plain(task: Task) -> str:
@@ -345,7 +383,7 @@ def _as_json(task: Task, text: str) -> str:
 
 def reply(task: Task) -> Reply:
     """A plain, honest reply (as a JSON object when the system prompt asks for JSON)."""
-    text = _plain(task)
+    text = _within_stated_limit(task, _plain(task))
     if task.response_format.type == "text" and _JSON_ASK.search(task.system):
         return Reply(content=_as_json(task, text))
     return Reply(content=text)

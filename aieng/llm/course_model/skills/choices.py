@@ -1,11 +1,12 @@
-"""Slots that hold a choice or a list: enums, booleans and arrays.
+"""Slots that hold a choice or a list: enums and arrays (booleans are in ``booleans``).
 
 An enum value is the one the text names next to the slot's words ("priority
-high"), else the one closest in meaning (``classify.rank_labels``). A boolean
-is true when the text mentions what it names, false when it is negated ("no
-gift wrap"). An array holds every value of its item kind (all emails), a
+high") and does not deny ("pause, not cancel"), else the one closest in
+meaning: ``classify.rank_labels`` with the values' descriptions (from the
+schema or the prompt: "billing: invoices, refunds; ...") plus everyday cues
+(``meanings``). An array holds every value of its item kind (all emails), a
 written list ("ingredients: flour, sugar and eggs"), or one object per line,
-bullet, sentence or clause that fills its item schema.
+bullet, sentence, semicolon part or clause that fills its item schema.
 
 Example:
     >>> from aieng.llm.course_model.skills.slots import fill_object
@@ -19,9 +20,11 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from aieng.llm.course_model.text import STOPWORDS, content_words, expand, sentences, stem
+from aieng.llm.course_model.skills.meanings import enum_cues
+from aieng.llm.course_model.text import STOPWORDS, content_words, sentences, stem
 
 if TYPE_CHECKING:
     from aieng.llm.course_model.skills.entities import Facts
@@ -29,22 +32,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-NEGATORS = frozenset(
-    "no not never without don't dont doesn't didn't won't isn't aren't wasn't shouldn't "
-    "cannot can't nor none skip exclude excluding decline n't neither nobody nothing".split()
-)
-URGENCY_WORDS = frozenset(
-    "urgent urgency critical emergency asap priority escalate escalation".split()
-)
 BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)]|[a-z][.)])\s+(?P<item>.+?)\s*$", re.M)
 LIST_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bor\b|&|\+)\s*", re.I)
 ENUMERATION = re.compile(
     r"(?P<list>(?:[\w'’\"./-]+(?:\s+[\w'’\"./-]+){0,3}\s*,\s*)+[\w'’\"./-]+(?:\s+[\w'’\"./-]+){0,3}"
     r",?\s+(?:and|or|&)\s+[\w'’\"./-]+(?:\s+[\w'’\"./-]+){0,3})"
-)
-BOOL_FILLER = frozenset(
-    "is has have should needs need requires require wants want include includes with allow "
-    "allows can enable enabled flag do does was are will use uses opt".split()
 )
 KEYWORD_WORDS = frozenset("keywords keyword tags tag topics labels themes".split())
 SCALAR_ITEM_KINDS = frozenset(
@@ -53,7 +45,9 @@ SCALAR_ITEM_KINDS = frozenset(
 )
 
 
-def _rank(text: str, labels: list[str], strong: bool) -> list[tuple[str, float]]:
+def _rank(
+    text: str, labels: list[str], strong: bool, descriptions: dict[str, str] | None = None
+) -> list[tuple[str, float]]:
     """``classify.rank_labels``, or a plain word-overlap ranking if it is missing."""
     try:
         from aieng.llm.course_model.skills.classify import rank_labels
@@ -62,7 +56,7 @@ def _rank(text: str, labels: list[str], strong: bool) -> list[tuple[str, float]]
 
         scores = [(label, overlap(label.replace("_", " "), text)) for label in labels]
         return sorted(scores, key=lambda pair: -pair[1])
-    return rank_labels(text, labels, strong=strong)
+    return rank_labels(text, labels, descriptions or None, strong=strong)
 
 
 def _mentions(facts: Facts, label: str) -> list[int]:
@@ -91,7 +85,12 @@ def enum_mentions(slot: Slot, facts: Facts) -> list[tuple[int, int]]:
 
 
 def fill_enum(slot: Slot, text: str, facts: Facts, ctx: Context) -> Any:
-    """The enum value the text names near the slot's words, else the closest in meaning."""
+    """The enum value the text names near the slot's words, else the closest in meaning.
+
+    A value named but negated ("pause (not cancel)", "rather than cancel") does not count;
+    value descriptions in the schema or the prompt ("billing: invoices, refunds; ...") and
+    everyday cues ("a burst pipe" for ``water``) tell the closest in meaning.
+    """
     from aieng.llm.course_model.skills.candidates import key_positions, role_bonus
     from aieng.llm.course_model.skills.slots import MISSING
 
@@ -111,9 +110,11 @@ def fill_enum(slot: Slot, text: str, facts: Facts, ctx: Context) -> Any:
         [(i, label) for label in labels for i in _mentions(facts, label)]
         + [(facts.token_index(s.start), s.value) for s in facts.of("currency") if s.value in labels]
     )
+    denied = {label for i, label in mentioned if _negated(facts, i)}
+    mentioned = [(i, label) for i, label in mentioned if label not in denied]
     if mentioned and slot.role:
         cues = [facts.tokens[i - 1].word if i > 0 else "" for i, _ in mentioned]
-        bonus = [role_bonus(slot, cue) for cue in cues]
+        bonus = [role_bonus(slot, cue) + _amount_bonus(slot, cue) for cue in cues]
         picks = [m for m, b in zip(mentioned, bonus, strict=True) if b == max(bonus)]
         return (picks[0] if slot.role in ("origin", "start") else picks[-1])[1]
     keys = [i for i, _ in key_positions(slot, facts)]
@@ -128,40 +129,95 @@ def fill_enum(slot: Slot, text: str, facts: Facts, ctx: Context) -> Any:
     codes = [s.value for s in facts.of("currency") if s.value in labels]
     if codes:
         return codes[0]
-    ranked = _rank(text, labels, ctx.strong)
+    if len({label for _, label in mentioned}) == 1 and denied:
+        return mentioned[0][1]  # "pause, not cancel": the one value left standing
+    ranked = rank_enum(text, labels, _descriptions(slot, labels, ctx.notes), ctx.strong, denied)
     if ranked and ranked[0][1] > 0:
         return ranked[0][0]
     return MISSING
 
 
-def fill_boolean(slot: Slot, facts: Facts) -> Any:
-    """True when the text mentions what the slot names, false when negated, else MISSING."""
-    from aieng.llm.course_model.skills.slots import MISSING
+AMOUNT = re.compile(r"\d[\d,.]*|one|two|three|four|five|ten|hundred|thousand|a")
 
-    words = [w for w in slot.words if w not in BOOL_FILLER and w not in STOPWORDS]
-    if not words:
-        words = content_words(str(slot.schema.get("description", "")))[:2]
-    if not words:
-        return MISSING
-    stems = {stem(w) for w in words}
-    if stems & {stem(w) for w in URGENCY_WORDS}:
-        try:
-            from aieng.llm.course_model.skills.classify import urgency
-        except ImportError:  # pragma: no cover - classify ships urgency
-            urgency = None
-        if urgency is not None:
-            return urgency(facts.text) >= 0.7
-    tokens = facts.tokens
-    exact = stem(words[0])
-    for primary in ({exact}, expand({exact})):
-        for i, token in enumerate(tokens):
-            near = len(exact) >= 5 and token.stem[:5] == exact[:5] and primary == {exact}
-            if token.stem in primary or near:
-                window = {t.word for t in tokens[max(0, i - 4) : i]}
-                if window & NEGATORS or any(w.endswith("n't") for w in window):
-                    return False
-                return True
-    return MISSING
+
+def _amount_bonus(slot: Slot, cue: str) -> float:
+    """ "How many yen is one euro": the currency an amount is in is the one converted from."""
+    if not AMOUNT.fullmatch(cue):
+        return 0.0
+    return 0.6 if slot.role in ("origin", "start") else -0.3
+
+
+NEGATION_CUE = re.compile(
+    r"(?i)(?:\b(?:not|no|never|don't|do\s+not|without|instead\s+of|rather\s+than|other\s+than"
+    r"|except|n't)\s+(?:\w+\s+)?|\(\s*not\s+)$"
+)
+
+
+def _negated(facts: Facts, i: int) -> bool:
+    """Whether the value named at token ``i`` is denied ("not cancel", "instead of cancel")."""
+    start = facts.tokens[i].start
+    before = facts.text[max(0, start - 24) : start]
+    return NEGATION_CUE.search(before) is not None
+
+
+def rank_enum(
+    text: str,
+    labels: list[str],
+    descriptions: dict[str, str],
+    strong: bool,
+    denied: set[str] | frozenset[str] = frozenset(),
+) -> list[tuple[str, float]]:
+    """Enum values by meaning: ``rank_labels`` plus everyday cues, denied values last."""
+    ranked = dict(_rank(text, labels, strong, descriptions))
+    cues = enum_cues(text, labels, descriptions)
+    scores = {
+        label: ranked.get(label, 0.0) + cues.get(label, 0.0) - (9.0 if label in denied else 0.0)
+        for label in labels
+    }
+    return sorted(scores.items(), key=lambda kv: (-kv[1], labels.index(kv[0])))
+
+
+def _descriptions(slot: Slot, labels: list[str], notes: str) -> dict[str, str]:
+    """What each value means, from the slot's description or the prompt ("billing: ...")."""
+    own = str(slot.schema.get("description", ""))
+    found = label_descriptions(own, labels) if own else {}
+    if len(found) < 2 and notes:
+        found = {**label_descriptions(notes, labels), **found}
+    return found
+
+
+SEGMENT = re.compile(r"[;\n]|(?<=\.)\s+(?=[A-Z])")
+LABEL_HEAD = re.compile(
+    r"(?<![\w])[\"'`*]*([A-Za-z][\w/ -]{0,40}?)[\"'`*]*\s*(?::|=>|->|=|–|—|\s-\s|\()\s*"
+)
+
+
+def _norm(label: str) -> str:
+    return " ".join(re.split(r"[\s_-]+", label.lower())).strip()
+
+
+def label_descriptions(text: str, labels: list[str]) -> dict[str, str]:
+    """ "billing: invoices, refunds; technical: faults" -> {"billing": "invoices, refunds", ...}.
+
+    Example:
+        >>> label_descriptions("Kinds - fire: smoke, flames; water: leaks", ["fire", "water"])
+        {'fire': 'smoke, flames', 'water': 'leaks'}
+    """
+    return dict(_label_descriptions(text, tuple(x for x in labels if isinstance(x, str))))
+
+
+@lru_cache(maxsize=512)
+def _label_descriptions(text: str, labels: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    wanted = {_norm(label): label for label in labels if label.strip()}
+    out: dict[str, str] = {}
+    for segment in SEGMENT.split(text):
+        segment = segment.strip().lstrip("-•* ")
+        for found in LABEL_HEAD.finditer(segment):
+            head = _norm(found.group(1))
+            for key, label in wanted.items():
+                if label not in out and (head == key or head.endswith(" " + key)):
+                    out[label] = segment[found.end() :].strip(" .")
+    return tuple((label, out[label]) for label in labels if label in out)
 
 
 def fill_array(
@@ -184,7 +240,11 @@ def fill_array(
     if item.kind == "enum":
         values = _enum_items(item, text, facts, ctx)
     elif item.kind == "object":
-        values = _object_items(item.schema, text, ctx, depth)
+        singular = tuple(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in slot.words)
+        for start, end in claimed or []:
+            if 0 <= start < end <= len(text):  # values sibling slots took are not items'
+                text = text[:start] + " " * (end - start) + text[end:]
+        values = _object_items(item.schema, text, ctx, depth, singular)
     elif item.kind in SCALAR_ITEM_KINDS:
         values = _scalar_items(item, facts, ctx, claimed or [], _labelled_region(slot, facts))
     else:
@@ -277,7 +337,7 @@ def _text_items(slot: Slot, text: str, facts: Facts) -> list[str]:
         after = facts.text[facts.tokens[i].end :]
         lead = re.match(
             r"(?i)[ \t]*(?:\(s\))?[ \t]*(?::|\bare\b|\bis\b|\binclude\b|\bincluding\b|\blike\b"
-            r"|\bsuch as\b|=)[ \t]*",
+            r"|\bsuch as\b|\bto\b|=)[ \t]*",
             after,
         )
         if not lead:
@@ -330,6 +390,10 @@ REQUEST_VERB = re.compile(
     r"(?i)^(?:please\s+)?(?:add|put|buy|get|order|pick\s+up|bring|include|send|list|remove|delete|"
     r"pack|grab|need|want)\s+(?:me\s+)?"
 )
+TRAILING = re.compile(
+    r"(?i)\s+(?:required|needed|preferred|essential|desired|mandatory|optional|included|only"
+    r"|welcome|a\s+plus|nice\s+to\s+have|too|as\s+well|please)$"
+)
 PRONOUNS = frozenset("i i'm i've me my we our you your he she they it is am are was".split())
 
 
@@ -365,7 +429,7 @@ def _trim_lead(items: list[str]) -> list[str]:
     """Cut the lead-in and the trailing words: "I ordered a lamp, ... two mugs for"."""
     items = [re.sub(r"(?i)(?:\s+(?:" + _STOP_ALT + r"))+$", "", i).strip() for i in items]
     last = re.split(r"(?i)\s+(?:to|for|from|into|onto|on|in|at|by|with|before|after)\s+", items[-1])
-    items[-1] = last[0]
+    items[-1] = TRAILING.sub("", last[0]) or last[0]
     items[0] = REQUEST_VERB.sub("", items[0], count=1) or items[0]
     widest = max((len(i.split()) for i in items[1:]), default=1)
     first = items[0].split()
@@ -393,6 +457,9 @@ def segments(text: str) -> list[list[str]]:
     parts = sentences(text)
     if len(parts) >= 2:
         levels.append(parts)
+    pieces = [c.strip() for p in parts for c in p.split(";") if c.strip()]
+    if len(pieces) > len(levels[-1] if levels else [text]):
+        levels.append(pieces)
     clauses = [c.strip() for p in parts for c in re.split(r";|,\s*(?:and\s+)?|\s+and\s+", p)]
     clauses = [c for c in clauses if c]
     if len(clauses) >= 2:
@@ -400,16 +467,41 @@ def segments(text: str) -> list[list[str]]:
     return levels
 
 
-def _object_items(schema: dict, text: str, ctx: Context, depth: int) -> list[dict]:
+PIECE_SPLIT = re.compile(r"\s*(?:;|,\s*(?:and\s+)?(?=\D)|\s+and\s+)\s*")
+
+
+def _refined(
+    schema: dict, piece: str, ctx: Context, depth: int, parent: tuple[str, ...] = ()
+) -> list[dict]:
+    """A piece that holds two whole items ("6.1 mmol/L and HbA1c 38 mmol/mol"), as both."""
+    from aieng.llm.course_model.skills.slots import _fill_object
+
+    parts = [p for p in PIECE_SPLIT.split(piece) if p.strip()]
+    if len(parts) < 2:
+        return []
+    items = []
+    for part in parts:
+        filled = _fill_object(schema, part, ctx, compact=True, depth=depth + 1, parent=parent)
+        if not filled.found or filled.missing:
+            return []
+        items.append(filled.value)
+    return items
+
+
+def _object_items(
+    schema: dict, text: str, ctx: Context, depth: int, parent: tuple[str, ...] = ()
+) -> list[dict]:
+    """One object per piece of the text that fills the item schema; ``parent`` names the
+    items ("ingredient"), so that an item's ``name`` is read as what it names."""
     from aieng.llm.course_model.skills.slots import _fill_object
 
     best: list[dict] = []
     for level in segments(text):
         items = []
         for piece in level:
-            filled = _fill_object(schema, piece, ctx, compact=True, depth=depth + 1)
+            filled = _fill_object(schema, piece, ctx, compact=True, depth=depth + 1, parent=parent)
             if filled.found and not filled.missing:
-                items.append(filled.value)
+                items += _refined(schema, piece, ctx, depth, parent) or [filled.value]
             elif filled.found >= 2:
                 items.append(filled.value)
         if len(items) > len(best):
@@ -417,7 +509,7 @@ def _object_items(schema: dict, text: str, ctx: Context, depth: int) -> list[dic
         if len(best) >= 2:
             break  # the coarsest cut that yields a list is the list
     if not best:
-        filled = _fill_object(schema, text, ctx, depth=depth + 1)
+        filled = _fill_object(schema, text, ctx, depth=depth + 1, parent=parent)
         if filled.found >= 2:
             best = [filled.value]
     unique: list[dict] = []

@@ -61,7 +61,7 @@ TIME = re.compile(
     r"\b(?P<h>[01]?\d|2[0-3])(?::(?P<min>[0-5]\d))?(?::(?P<sec>[0-5]\d))?\s*"
     r"(?P<ampm>[ap]\.?m\.?)(?![a-z])"
     r"|\b(?P<h24>[01]?\d|2[0-3]):(?P<min24>[0-5]\d)(?::(?P<sec24>[0-5]\d))?"
-    r"(?P<tz>Z|[+-][01]\d:?[0-5]\d)?\b"
+    r"(?P<tz>Z|\+[01]\d:?[0-5]\d)?\b"
     r"|\b(?P<word>noon|midday|midnight)\b",
     re.I,
 )
@@ -119,6 +119,17 @@ ID = re.compile(
     r"|\b(?P<code>(?=[A-Za-z0-9_/-]*\d)[A-Za-z]+\d*(?:[-_/][A-Za-z0-9]+)+)\b"
     r"|\b(?P<caps>[A-Z]{1,6}\d[A-Z0-9]*|(?=[A-Z0-9]*[A-Z])\d[A-Z0-9]{5,})\b"
 )
+IDENT = re.compile(
+    r"(?<![\w@./-])(?=[a-z0-9_./-]*[a-z]{2})[a-z][a-z0-9]*(?:[-_./][a-z0-9]+)+(?![\w@/-]|\.\w)"
+)
+VERSION = re.compile(
+    r"(?<![\w.-])(?:v\d+(?:\.\d+)*|\d+\.\d+\.\d+)(?:-[0-9A-Za-z.]+)?(?![\w-]|\.\d)"
+)
+WEEKDAY_RANGE = re.compile(
+    r"\b(?P<a>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s*(?:through|thru|to|until|till|-|–)\s*"
+    r"(?P<b>mon|tue|wed|thu|fri|sat|sun)[a-z]*\b",
+    re.I,
+)
 HANDLE = re.compile(r"(?<![\w@#])[#@][A-Za-z][\w.-]*[A-Za-z0-9]")
 PAREN = re.compile(r"(?<=[\w.])\s*\(([^()\n]{1,40})\)")
 QUOTED = re.compile(
@@ -128,8 +139,9 @@ QUOTED = re.compile(
 UP, LOW = "A-ZÀ-ÖØ-ÞĀ-Ž", "a-zß-öø-ÿā-ž"
 _CAP_WORD = f"[{UP}][{UP}{LOW}'’.-]*[{LOW}][{UP}{LOW}'’-]*"
 PROPER = re.compile(
-    rf"\b(?:{_CAP_WORD}|[A-Z]{{2,5}}(?![{LOW}]))"
-    r"(?:(?:[ \t]+|[ \t]*-[ \t]*)(?:(?:van|de|da|von|del|la|le|du|di|dos|of|the)[ \t]+)?"
+    r"\b(?:(?:Dr|Mr|Mrs|Ms|Prof|Sr|Jr|Rev|Capt|Sgt)\.?[ \t]+(?=[A-Z]))?"
+    rf"(?:{_CAP_WORD}|[A-Z]{{2,5}}(?![{LOW}]))"
+    r"(?:(?:[ \t]+|[ \t]*-[ \t]*)(?:(?:van|de|da|von|del|la|le|du|di|dos|of|the|&)[ \t]+)?"
     rf"(?:{_CAP_WORD}|[A-Z]\.|[A-Z]{{2,5}}(?![{LOW}])))*"
 )
 WORD = re.compile(r"[^\W\d_][\w'’\-²³]*|\d+(?:[.,]\d+)*|[$€£¥#@%]")
@@ -183,6 +195,20 @@ NOT_NAMES = (
     asap urgent re fw fwd subject from to cc attn ps he she they we you it him them us
     honestly actually unfortunately sure great""".split()
     )
+    | frozenset(
+        # function words and imperative verbs that start sentences ("At 14:05", "Scale x to 6")
+        """at in on for with by of about after before during since until as within without per
+    via into onto upon around near between among across through last next every each all some
+    any both few many several another other such same scale restart reorder deploy redeploy
+    post put publish file log record register reset apply assign approve reject archive ban
+    block disable enable invite move rename replace revoke upload download run rerun start stop
+    pause resume refund pay transfer track ship report submit share print export import flag
+    review rebook reschedule renew upgrade downgrade turn switch increase decrease raise lower
+    notify remind provision rollback merge install uninstall configure generate summarize
+    summarise extract classify fetch pull push retry escalate mute unmute suspend activate
+    deactivate rotate revert trigger drain purge clear sync restore keep hold sell return
+    refill restock receive ping confirm place count""".split()
+    )
     | frozenset(MONTHS)
     | frozenset(WEEKDAYS)
 )
@@ -198,8 +224,8 @@ class Span:
 
     Attributes:
         kind: "email", "url", "phone", "date", "datetime", "time", "money", "percent",
-            "number", "id", "quoted", "paren", "handle", "proper", "address", "postcode",
-            "currency".
+            "number", "id", "quoted", "paren", "handle", "ident", "proper", "address",
+            "postcode", "currency".
         value: The normalised value: an ISO date, a number, a currency code, a string.
         start: Character offset where the surface form starts.
         end: Character offset where it ends.
@@ -429,11 +455,42 @@ def _numbers(col: _Collector, text: str) -> None:
             col.add("phone", found.group(0).strip(), *found.span())
 
 
+LABEL_BEFORE = re.compile(r"(?:\b(?P<abbr>[A-Z]{2,5})|\bNo\.?|\bnr\.?)[ \t]*$")
+ID_LABEL = re.compile(
+    r"(?i)\b(?:order|invoice|ticket|account|case|policy|reference|ref|booking|confirmation"
+    r"|claim|member|customer|number|no\.?|#)[ \t]*(?:number|no\.?|id|#)?[ \t:]*$"
+)
+HYPHEN_NUMBER = re.compile(r"(?<![\w.-])\d+(?:-\d+)+(?![\w-])")
+
+
 def _plain_numbers(col: _Collector, text: str) -> None:
+    for found in HYPHEN_NUMBER.finditer(text):
+        if ID_LABEL.search(text, max(0, found.start() - 24), found.start()):
+            col.add("id", found.group(0), *found.span())  # "Order 77-1042"
     for found in NUMBER.finditer(text):
+        label = LABEL_BEFORE.search(text, max(0, found.start() - 8), found.start())
+        if label and (label.group("abbr") or "") not in NON_NAME_CAPS and "." not in found.group(0):
+            col.add("id", found.group("a"), *found.span())  # "PO 7781", "No. 12": an id
+            continue
         col.add("number", _scaled(found.group("a"), found.group("mult")), *found.span())
     for found in WORD_NUMBER.finditer(text):
         col.add("number", _word_number(found), *found.span())
+
+
+def _idents(col: _Collector, text: str) -> None:
+    """Technical names ("api-gateway", "test_refund_flow") and day spans ("Mon through Wed")."""
+    for found in IDENT.finditer(text):
+        parts = re.split(r"[-_./]", found.group(0))
+        if any(p in STOPWORDS for p in parts) or len(parts[0]) < 2:
+            continue  # "on-call", "e-mail", "follow-up": words, not names
+        if re.search(r"(?:ed|ing)$", parts[-1]) and not re.search(r"[\d_]", found.group(0)):
+            continue  # "water-damaged", "long-lasting": adjectives
+        col.add("ident", found.group(0), *found.span(), mode="soft")
+    for found in WEEKDAY_RANGE.finditer(text):
+        days = [w[:3] for w in WEEKDAYS]
+        first, last = days.index(found.group("a").lower()), days.index(found.group("b").lower())
+        if col.add("number", (last - first) % 7 + 1, *found.span(), mode="soft"):
+            col.spans[-1] = _with(col.spans[-1], unit="day")
 
 
 def _names(col: _Collector, text: str) -> None:
@@ -445,7 +502,7 @@ def _names(col: _Collector, text: str) -> None:
             for m in re.finditer(r"[^\s-]+", found.group(0))
         ]
         # drop sentence-initial verbs and greetings ("Book Paris" -> "Paris")
-        while parts and _not_name(parts[0][2]):
+        while parts and (_not_name(parts[0][2]) or _initial_verb(text, parts[0])):
             parts.pop(0)
         while parts and (_not_name(parts[-1][2]) or parts[-1][2] in ("of", "the")):
             parts.pop()
@@ -469,6 +526,15 @@ def _add_proper(col: _Collector, text: str, start: int, end: int, initial: bool 
     ):
         if initial:
             col.spans[-1] = _with(col.spans[-1], initial=True)
+
+
+INFLECTED = re.compile(r"[A-Z][a-z]{2,}(?:ed|ing)$")
+
+
+def _initial_verb(text: str, part: tuple[int, int, str]) -> bool:
+    """ "Received 3 boxes", "Checked out by": an inflected verb that starts a sentence."""
+    before = text[: part[0]].rstrip(" \t\"'(")
+    return bool(INFLECTED.fullmatch(part[2])) and (not before or before[-1] in ".!?:;\n")
 
 
 def _not_name(word: str) -> bool:
@@ -502,6 +568,8 @@ def _annotate(span: Span, tokens: tuple[Token, ...], facts_index, facts_text: st
     if j >= 0 and span.start - tokens[j].end < 12:
         gap = facts_text[tokens[j].end : span.start]
         cue = "" if re.search(r"[.!?\n]", gap) else tokens[j].word
+        if re.fullmatch(r"\s*[-–—]\s*", gap) and tokens[j].word[:1].isdigit():
+            cue = "to"  # "14:00-17:00", "10-15": the end of a range
     unit = span.unit
     if span.kind == "number" and not unit:
         k = facts_index(span.end)
@@ -533,6 +601,8 @@ def analyse(text: str, today: dt.date | None = None) -> Facts:
         value = found.group(0).rstrip(".,;:!?")
         col.add("url", value, found.start(), found.start() + len(value))
     _dates(col, text, today)
+    for found in VERSION.finditer(text):
+        col.add("ident", found.group(0), *found.span())
     _numbers(col, text)
     for found in ID.finditer(text):
         value = (
@@ -543,6 +613,7 @@ def analyse(text: str, today: dt.date | None = None) -> Facts:
     _plain_numbers(col, text)
     for found in HANDLE.finditer(text):
         col.add("handle", found.group(0), *found.span())
+    _idents(col, text)
     for found in PAREN.finditer(text):
         col.add("paren", found.group(1).strip(), found.start(1), found.end(1), mode="overlay")
     for found in QUOTED.finditer(text):

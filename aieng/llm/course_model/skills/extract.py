@@ -30,8 +30,9 @@ logger = logging.getLogger(__name__)
 __all__ = ["coerce_to_schema", "fill_schema", "source_text"]
 
 INSTRUCTION = re.compile(
-    r"(?i)\b(?:extract|parse|pull|fill|convert|turn|return|output|identify|capture|structure"
-    r"|json|schema|fields?|keys?|format|from\s+(?:this|the\s+following))\b"
+    r"(?i)^\W*(?:(?:please|kindly|can\s+you|could\s+you|now)\W+)*(?:extract|parse|pull|fill|convert"
+    r"|turn|return|output|identify|capture|structure)\b"
+    r"|\b(?:json|schema|fields?|keys?|format|from\s+(?:this|the\s+following)|the\s+following)\b"
 )
 KEY_LIST = re.compile(
     r"(?i)\b(?:keys?|fields?|properties|attributes|columns|entries)\b\s*(?:named|called|like|:|-)?"
@@ -42,6 +43,13 @@ MARKED = re.compile(r"`(?P<a>[A-Za-z_][\w-]{0,40})`|[\"'](?P<b>[A-Za-z_][\w-]{0,
 OPTIONS = re.compile(
     r"^\s*\((?P<opts>[^()]{2,120})\)|^\s*(?:as\s+)?one\s+of\s+(?P<list>[^.;\n]+)", re.I
 )
+TYPE_HINT = re.compile(
+    r"(?i)^\s*[(\[]\s*(?:an?\s+)?(?P<t>string|str|text|integer|int|number|float|decimal|numeric"
+    r"|boolean|bool|true/false|yes/no|array|list(?:\s+of\s+\w+)?|date|yyyy-mm-dd|email)\s*[)\]]"
+)
+TYPE_NAMES = {"str": "string", "text": "string", "int": "integer", "float": "number",
+              "decimal": "number", "numeric": "number", "bool": "boolean",
+              "true/false": "boolean", "yes/no": "boolean"}  # fmt: skip
 BOOL_WORDS = frozenset("is has have should needs can was were did does allow allowed".split())
 NUMBER_WORDS = frozenset(
     "count age amount price cost total quantity qty number year rating score percent "
@@ -97,18 +105,22 @@ def fill_schema(task: Task) -> Reply | None:
     today = _today(task)
     if fmt.type == "json_schema":
         schema = fmt.schema or {}
-        value = _fill(schema, text, fmt.name or "value", strong, today)
+        value = _fill(schema, text, fmt.name or "value", strong, today, task.system)
         value = coerce_to_schema(value, schema)
     else:
         value = flat_object(task, text, strong, today)
     return Reply(content=orjson.dumps(value).decode())
 
 
-def _fill(schema: dict, text: str, name: str, strong: bool, today) -> Any:
+def _fill(schema: dict, text: str, name: str, strong: bool, today, notes: str = "") -> Any:
     resolved, _ = resolve(schema, schema)
     if "object" in types_of(resolved) or "properties" in resolved:
-        return fill_object(resolved, text, root=schema, strong=strong, today=today).value
-    value = fill_value(schema, text, name=name, root=schema, strong=strong, today=today)
+        return fill_object(
+            resolved, text, root=schema, strong=strong, today=today, notes=notes
+        ).value
+    value = fill_value(
+        schema, text, name=name, root=schema, strong=strong, today=today, notes=notes
+    )
     return None if value is MISSING else value
 
 
@@ -146,6 +158,9 @@ def _guess_schema(key: str, prompt: str) -> dict:
     words = set(split_identifier(key))
     at = prompt.find(key)
     after = prompt[at + len(key) : at + len(key) + 160].lstrip(" \"'`:") if at >= 0 else ""
+    typed = TYPE_HINT.match(after)
+    if typed:
+        return _typed_schema(typed.group("t").lower())
     options = OPTIONS.match(after)
     if options:
         raw = options.group("opts") or options.group("list")
@@ -161,6 +176,20 @@ def _guess_schema(key: str, prompt: str) -> dict:
     return {"type": "string"}
 
 
+def _typed_schema(hint: str) -> dict:
+    """A schema for a type the prompt writes next to a key: "population (integer)"."""
+    if hint.startswith("list") or hint == "array":
+        item = hint.split()[-1].rstrip("s") if " of " in hint else "string"
+        item = TYPE_NAMES.get(item, item)
+        valid = ("string", "integer", "number", "boolean")
+        return {"type": "array", "items": {"type": item if item in valid else "string"}}
+    if hint in ("date", "yyyy-mm-dd"):
+        return {"type": "string", "format": "date"}
+    if hint == "email":
+        return {"type": "string", "format": "email"}
+    return {"type": TYPE_NAMES.get(hint, hint)}
+
+
 def flat_object(task: Task, text: str, strong: bool, today) -> dict:
     """A ``json_object`` answer: the named keys filled, else the key facts found."""
     prompt = "\n".join(m.content for m in task.messages if m.role in ("system", "developer"))
@@ -168,7 +197,7 @@ def flat_object(task: Task, text: str, strong: bool, today) -> dict:
     keys = named_keys(prompt)
     if keys:
         schema = {"type": "object", "properties": keys, "required": list(keys)}
-        filled = fill_object(schema, text, strong=strong, today=today)
+        filled = fill_object(schema, text, strong=strong, today=today, notes=prompt)
         return {key: filled.value.get(key) for key in keys}
     facts = analyse(text, today)
     out: dict[str, Any] = {}

@@ -74,7 +74,8 @@ GREETING = re.compile(
 )
 TITLED = re.compile(
     r"\b(?:titled|entitled|called|named|subject(?:\s+line)?)\s*[:\-]?\s*"
-    r"(?P<t>\"[^\"\n]+\"|“[^”\n]+”|[^,.;:!?\n]+?)(?=\s+(?:with|on|at|for|from|to|by|and|about|saying|says|that|which|telling|asking)\b"
+    r"(?P<t>\"[^\"\n]+\"|“[^”\n]+”|'[^'\n]+'(?!\w)|[^,.;:!?\n]+?)(?=\s+(?:with|on|at|for|from|to|by|and"
+    r"|about|saying|says|that|which|telling|asking)\b"
     r"|[,.;!?\n]|$)",
     re.I,
 )
@@ -161,6 +162,9 @@ def fill_text(mode: str, slot: Slot, text: str, facts: Facts, claimed: list, com
     if labelled is not None:
         return labelled[2]
     if compact:
+        quoted = [q for q in facts.of("quoted") if not _overlaps_any(q, claimed)]
+        if quoted and mode in ("title", "query", "message"):
+            return quoted[0].value
         return remainder(facts, claimed) or MISSING
     if not slot.required or slot.nullable:
         return _stated(mode, text, facts)
@@ -173,7 +177,7 @@ def fill_text(mode: str, slot: Slot, text: str, facts: Facts, claimed: list, com
     if mode == "title":
         titled = TITLED.search(text)
         if titled:
-            return titled.group("t").strip().strip('"“”')
+            return titled.group("t").strip().strip("\"'“”")
         if quoted:
             return quoted[0]
         first = parts[0]
@@ -205,6 +209,10 @@ def fill_text(mode: str, slot: Slot, text: str, facts: Facts, claimed: list, com
     return " ".join(parts).strip() or MISSING
 
 
+def _overlaps_any(span, claimed: list[tuple[int, int]]) -> bool:
+    return any(span.start < end and start < span.end for start, end in claimed)
+
+
 def _stated(mode: str, text: str, facts: Facts) -> Any:
     """An optional slot's value only where the text states it outright, else ``MISSING``."""
     from aieng.llm.course_model.skills.slots import MISSING
@@ -218,7 +226,7 @@ def _stated(mode: str, text: str, facts: Facts) -> Any:
     if mode == "title":
         titled = TITLED.search(text)
         if titled:
-            return titled.group("t").strip().strip('"“”')
+            return titled.group("t").strip().strip("\"'“”")
     return MISSING
 
 
@@ -285,8 +293,15 @@ def labelled_value(slot: Slot, text: str) -> tuple[int, int, str] | None:
     finder = _label_pattern(slot.words, free)
     if finder is None:
         return None
+    short = slot.kind in ("text:title", "text:query", "text:question")
     for found in finder.finditer(text):
-        value = found.group("v").strip().strip("\"'“”").strip()
+        raw = found.group("v").strip()
+        quote = QUOTE_OPEN.match(raw)
+        if quote:
+            raw = quote.group("q")  # "Title: 'A Budget'. Speaker: ..." stops at the quote
+        elif short:
+            raw = SENTENCE_STOP.split(raw, maxsplit=1)[0]
+        value = raw.strip().strip("\"'“”").strip()
         sep = found.group("sep").strip().lower()
         if not value:
             continue
@@ -306,13 +321,21 @@ def labelled_value(slot: Slot, text: str) -> tuple[int, int, str] | None:
     return None
 
 
+QUOTE_OPEN = re.compile(r"[\"“'‘](?P<q>[^\"”’\n]{1,300}?)[\"”'’](?!\w)")
+SENTENCE_STOP = re.compile(r"(?<=[^\s.]{2})[.!?](?=\s+[A-Z\"'“])")
+
+
 @lru_cache(maxsize=2048)
 def _label_pattern(words: tuple[str, ...], free: bool) -> re.Pattern | None:
     variants = []
     if words:
         variants.append(r"[\s_-]*".join(re.escape(w) for w in words))
     if len(words) > 1:
-        variants += [re.escape(w) for w in words if len(w) >= 4 and w not in ID_LIKE]
+        variants += [
+            re.escape(w)
+            for w in words
+            if len(w) >= 4 and w not in ID_LIKE and not re.search(r"(?:ed|ing)$", w)
+        ]  # "failed: ..." is no label for ``failed_test``
     if not variants:
         return None
     seps = r"[:=]|-\s" if free else r"[:=]|-\s|\bis\b|\bwas\b|\bare\b|\bwill be\b|\bshould be\b"
@@ -320,5 +343,5 @@ def _label_pattern(words: tuple[str, ...], free: bool) -> re.Pattern | None:
     return re.compile(
         r"(?i)(?<![\w-])(?:" + "|".join(variants) + r")s?(?![\w-])\s*(?:\(s\))?\s*"
         r"(?P<sep>" + seps + r"|\bnamed\b|\bcalled\b|\btitled\b|(?=[\"“]))\s*"
-        r"(?P<v>[\"“][^\"”\n]{1,300}[\"”]|" + stop + r"{1,300})"
+        r"(?P<v>[\"“][^\"”\n]{1,300}[\"”]|'[^'\n]{1,300}'(?!\w)|" + stop + r"{1,300})"
     )

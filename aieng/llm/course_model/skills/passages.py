@@ -1,9 +1,10 @@
 """Finding passages labelled with ids in a prompt, whatever their shape.
 
-Shapes read: ``[doc-1] text`` lines, ``<doc id="x">...</doc>`` (and passage,
-source, chunk... tags), ``Source (id: x): text`` / ``Document 2: text``,
-``id: x`` followed by text, JSON lists of ``{"id", "text"}`` objects, and
-markdown ``### x`` headings (only when nothing else is found).
+Shapes read: ``[doc-1] text`` lines, ``(id: x) text`` lines, ``<doc id="x">...</doc>``
+(and passage, source, chunk... tags), ``Source (id: x): text`` / ``Document 2: text``,
+``id: x`` followed by text, JSON lists of ``{"id", "text"}`` objects, two or more
+lines led by an id-like label (``P1: text``, ``kb-12 - text``), and markdown
+``### x`` headings (only when nothing else is found).
 
 Example:
     >>> [p.id for p in find_passages("[a] Cats purr.\\n[b] Dogs bark.\\n\\nWho purrs?")]
@@ -36,6 +37,25 @@ _TAG = re.compile(
 _TAG_ID = re.compile(r"\b(?:id|doc_id|docid|name|key|ref|source)\s*=\s*[\"']?([^\"'\s>]+)", re.I)
 _STOP = r"(?=\n[ \t]*\n|\n[ \t]*(?:question|q|query|user question|task|answer)[ \t]*:|\Z)"
 _BRACKET = re.compile(r"^[ \t]*(?:[-*][ \t]*)?\[([^\]\s][^\]\n]{0,39})\][ \t]*[:\-–—]?[ \t]*", re.M)
+_PAREN_ID = re.compile(
+    r"^[ \t]*(?:[-*][ \t]*)?\([ \t]*(?:id|doc|doc_id|source|ref|passage)[ \t]*[:=#][ \t]*"
+    r"([^)\s][^)\n]{0,39}?)[ \t]*\)[ \t]*[:\-–—]?[ \t]*",
+    re.I | re.M,
+)
+# "P1: text", "kb-12 - text", "faq_07: text", "3: text": an id-like label (letters and a
+# number, or a bare number before a colon) at the start of two or more lines.
+_LABELLED = re.compile(
+    r"^[ \t]*(?:[-*][ \t]*)?(?:\*\*)?((?!(?:q|question|step|part|item|line|page|chapter|"
+    r"section|table|figure|fig|option|answer|a)\d*\b)[A-Za-z][A-Za-z_]{0,11}[-_#.]?\d+"
+    r"[A-Za-z0-9_\-]*|\d{1,3})(?:\*\*)?(?:[ \t]*:|[ \t]+[-–—])[ \t]+(?=\S)",
+    re.I | re.M,
+)
+# Line labels are common in notes too ("H1: revenue grew"): they are passages only when
+# the message asks a question about them or speaks of sources.
+_ASKED_ABOUT = re.compile(
+    r"\?|\b(?:question|passages?|sources?|documents?|context|cite|citations?|according to)\b",
+    re.I,
+)
 _NAMED = re.compile(
     r"^[ \t]*(?:\*\*)?(?:source|document|doc|passage|chunk|context|snippet|excerpt|reference|"
     r"article|result)[ \t]*(?:#|no\.)?[ \t]*(?:\([ \t]*(?:id[ \t]*[:=][ \t]*)?([^)\n]+?)[ \t]*\)"
@@ -127,11 +147,17 @@ def find_passages(text: str) -> tuple[Passage, ...]:
     if not found:
         found = _by_markers(text, list(_BRACKET.finditer(text)), lambda m: m.group(1))
     if not found:
+        found = _by_markers(text, list(_PAREN_ID.finditer(text)), lambda m: m.group(1))
+    if not found:
         found = _by_markers(
             text, list(_NAMED.finditer(text)), lambda m: m.group(1) or m.group(2) or m.group(3)
         )
     if not found:
         found = _by_markers(text, list(_ID_LINE.finditer(text)), lambda m: m.group(1))
+    if not found:
+        labelled = list(_LABELLED.finditer(text))
+        if len(labelled) >= 2 and _ASKED_ABOUT.search(text):
+            found = _by_markers(text, labelled, lambda m: m.group(1))
     if not found:
         headings = list(_HEADING.finditer(text))
         if headings:

@@ -5,9 +5,15 @@
 people, self-harm methods, hard-drug synthesis, sexual content involving
 minors, fraud). A category trips only when a harmful act meets a request for
 it ("how do I", "write me", an imperative), so "kill a Python process",
-"shoot a photo" or "how do vaccines work" pass. ``enforce_scope`` reads a
-scope the system prompt states ("You only answer questions about X") and
-refuses user requests that share nothing with it.
+"shoot a photo" or "how do vaccines work" pass. Phishing is read from intent,
+not the word: a request to impersonate someone trusted, or trick people, so
+that they hand over passwords or card details, unless it asks how to spot or
+avoid that. ``enforce_scope`` reads a scope the system prompt states ("You only
+answer questions about X") and refuses requests outside it: a request that
+shares words with the scope (or its everyday vocabulary) is in; one mostly
+about another subject the vocabulary knows (elections, recipes, code) is out;
+words the vocabulary does not know may be the scope's own jargon, so they are
+not refused. The strong model asks the embeddings first.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from aieng.llm.course_model.engine import Reply, Task
+from aieng.llm.course_model.skills.signals import DOMAIN_STEMS
 from aieng.llm.course_model.text import STOPWORDS, expand, stem, words
 
 logger = logging.getLogger(__name__)
@@ -193,6 +200,44 @@ _DEFAULT_REFUSAL = [
 ]
 
 
+# Intent without the keyword: a message that impersonates someone trusted (or tricks people)
+# to make them hand over credentials or payment details is phishing, whatever it is called.
+_IMPERSONATE = re.compile(
+    r"\b(?:pretend\w*|pos(?:e|es|ing) as|impersonat\w+|disguis\w+ as|spoof\w*|masquerad\w+|"
+    r"look(?:s|ing)? (?:like|as if) (?:it(?:'s| is| was| came| comes) )?(?:from|sent by)|"
+    r"appear\w* to (?:be|come) from|as if (?:it|they|we|i) (?:were|was|are|came) from|"
+    r"claim(?:s|ing)? to be(?: from)?|trick\w*|fool\w*|lure\w*|dupe\w*|deceiv\w+|"
+    r"fake (?:login|sign-in|bank|website|site|page|support|security|it|account))\b"
+)
+_HARVEST = re.compile(
+    r"\b(?:enter|typ|giv|gave|hand\w* over|provid|submit|shar|confirm|verif|updat|reveal|send|"
+    r"input|re-?enter|disclos|tell|told|pay|paid|log\w* in with)\w*\b[^.?!\n]{0,50}?\b(?:passwords?|passcodes?|pins?|"
+    r"log-?ins?|login details|credentials|(?:credit |debit |bank )?card (?:numbers?|details)|"
+    r"cvv|cvc|security (?:codes?|questions?)|social security numbers?|ssns?|bank(?:ing)? "
+    r"(?:details|log-?ins?|passwords?|information|info)|account (?:details|numbers?|"
+    r"information|info)|one-time (?:codes?|passwords?)|2fa codes?|otp|seed phrases?)\b"
+)
+_MAKE = re.compile(
+    r"\b(?:write|draft|compose|create|make|build|design|generate|craft|set up|code|send|"
+    r"give me|help me|how (?:do|can|could|would|should) i|i (?:want|need) to)\b"
+)
+_SAFE_FRAMING = re.compile(
+    r"\b(?:spot|detect\w*|recogni[sz]\w*|identify|report\w*|avoid|protect\w*|warn\w*|"
+    r"(?:never|not|don't|do not)(?: to)?(?: ever)? (?:enter|give|share|type|click)|tell (?:if|whether)|is (?:this|it) (?:real|legit\w*|"
+    r"fake|a scam|phishing)|awareness|train(?:ing)? (?:staff|employees|users))\b"
+)
+
+
+def _phishing(lowered: str) -> bool:
+    """A request to impersonate or trick people into handing over credentials."""
+    return bool(
+        _MAKE.search(lowered)
+        and _IMPERSONATE.search(lowered)
+        and _HARVEST.search(lowered)
+        and not _SAFE_FRAMING.search(lowered)
+    )
+
+
 @lru_cache(maxsize=2048)
 def harm_category(text: str) -> str | None:
     """The harm category a request falls in, or None when it is not clearly harmful.
@@ -214,6 +259,8 @@ def harm_category(text: str) -> str | None:
             if rule.defensive_ok and _DEFENSIVE.search(lowered[start : match.start()]):
                 continue
             return rule.category
+    if _phishing(lowered):
+        return "phishing"
     return None
 
 
@@ -323,7 +370,43 @@ def _topic_stems(text: str, drop: frozenset[str] = frozenset()) -> set[str]:
     return (expand(base) | topic_cues(base)) - _GENERIC
 
 
+_GENERAL_ASK = re.compile(
+    r"\b(?:tell|give|write|compose|make up|share)\b[^.?!\n]{0,20}\b(?:jokes?|poems?|stor(?:y|ies)|"
+    r"fun facts?|riddles?|limericks?|haikus?|songs?|lyrics)\b"
+    r"|\bwhat(?:'s| is) the (?:capital|population|meaning of life|tallest|largest|biggest)\b"
+    r"|\bwho (?:is|was|won|invented|wrote|discovered|painted|directed)\b"
+    r"|\bhow (?:tall|old|far|big) (?:is|was|are)\b|\btranslat\w*\b",
+    re.I,
+)
+
+
+def other_subjects(text: str, scope: frozenset[str]) -> list[str]:
+    """Subjects ``text`` is mostly about that share nothing with the ``scope`` stems: at
+    least a third of its content words belong to them (empty when the text is about
+    nothing the vocabulary knows, or only touches another subject in passing).
+
+    Example:
+        >>> other_subjects("Who should I vote for?", frozenset({"crop", "soil"}))
+        ['politics']
+    """
+    asked = {stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1} - _GENERIC
+    out: list[str] = []
+    explained: set[str] = set()
+    for name, names, cues in DOMAIN_STEMS:
+        found = asked & (names | cues)
+        if found and not (names | cues) & scope:
+            out.append(name)
+            explained |= found
+    if _GENERAL_ASK.search(text):
+        return out + ["general knowledge"]
+    return out if asked and 3 * len(explained) >= len(asked) else []
+
+
 def _in_scope(task: Task, scope: Scope) -> bool:
+    """In scope when the request shares words with the scope (or the tools). Otherwise the
+    strong model asks the embeddings first; a request is refused only when it is clearly
+    far in meaning or recognisably about another subject: words the vocabulary does not
+    know may be the scope's own ("aphids" under "pests")."""
     user = task.last_user
     asked = {stem(w) for w in words(user) if w not in STOPWORDS and len(w) > 1} - _GENERIC
     if not asked or _SMALL_TALK.match(user):
@@ -336,10 +419,25 @@ def _in_scope(task: Task, scope: Scope) -> bool:
         if asked & _topic_stems(tool.name.replace("_", " ") + " " + tool.description):
             return True
     if task.profile.quality == "strong":
-        from aieng.llm.course_model.skills.classify import similarity
+        closeness = _closeness(user, scope.phrase)
+        if closeness is not None:
+            return closeness
+    return not other_subjects(user, scope.stems)
 
-        return similarity(user, scope.phrase) >= 0.3
-    return False
+
+def _closeness(user: str, phrase: str) -> bool | None:
+    """Embeddings: True when the request, or one of its words, is near the scope; False
+    when it is far from it; None in between."""
+    from aieng.llm.course_model.skills.classify import similarity, word_similarity
+
+    sim = similarity(user, phrase)
+    if sim >= 0.17:
+        return True
+    left = [w for w in words(user) if w not in STOPWORDS and len(w) > 2]
+    right = [w for w in words(phrase) if w not in STOPWORDS and len(w) > 2]
+    if left and right and float(word_similarity(left, right).max()) >= 0.58:
+        return True
+    return False if sim < 0.1 else None
 
 
 def _about_documents(task: Task, asked: set[str]) -> bool:

@@ -18,12 +18,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from aieng.llm.course_model.skills.vocabulary import DOMAINS, KINDS
 from aieng.llm.course_model.text import STOPWORDS, split_identifier, stem, words
 
 _POSITIVE = """good great love loved loving excellent awesome amazing fantastic wonderful perfect
 happy glad pleased delighted satisfied enjoy enjoyed like liked best nice superb brilliant
 impressive impressed helpful fast smooth easy recommend thank thanks appreciate beautiful
 outstanding incredible fabulous favourite favorite works working fixed resolved solved exceeded
+happier
 friendly reliable cool positive win wins success successful worth terrific lovely""".split()
 _NEGATIVE = """bad terrible awful horrible hate hated poor worst disappointed disappointing
 disappointment frustrating frustrated angry annoyed annoying useless broken slow unhappy sad
@@ -44,9 +46,11 @@ _CONTRAST = frozenset("but however although though yet".split())
 _URGENT = """urgent urgently asap immediately emergency critical down outage outages halted halt
 flood flooding smoke injury injured danger dangerous bleeding evacuate alarm
 stopped blocked blocking crash crashed crashing production severe serious fire losing breach
-compromised hacked leak leaked deadline escalate escalation dead unusable""".split()
+compromised hacked leak leaked deadline escalate escalation dead unusable lost loss destroyed
+ruined collapse collapsed""".split()
 _PRESSING = """cannot can't unable today now tonight everyone entire failing failed failure stuck
-broken security affected complete completely totally customers risk""".split()
+broken security affected complete completely totally customers risk tonight damage damaged
+spreading rising imminent""".split()
 _CALM = """whenever rush minor cosmetic typo suggestion curious wondering question idea nice sometime
 eventually someday later small slight trivial low-priority convenience future feedback""".split()
 
@@ -81,6 +85,17 @@ _LEVELS = {
     "none": 0.0,
     "lowest": 0.0,
     "highest": 1.0,
+    "info": 0.1,
+    "informational": 0.1,
+    "fyi": 0.1,
+    "routine": 0.15,
+    "notice": 0.3,
+    "advisory": 0.4,
+    "watch": 0.5,
+    "warning": 0.6,
+    "warn": 0.6,
+    "alert": 0.75,
+    "catastrophic": 1.0,
 }
 _POLARITY = {
     "positive": 1.0,
@@ -222,21 +237,56 @@ _EMOTIONS = {
     "disgust": "disgusting gross revolting sick nasty disgusted vile repulsive",
     "love": "love adore cherish affection darling sweetheart",
     "trust": "trust rely reliable confident faith depend",
+    "gratitude": "thank thanks thankful grateful appreciate appreciated saved lifesaver kind "
+    "helpful",
+    "confusion": "confused confusing unclear puzzled lost baffled which understand sure "
+    "explain mean",
+    "worry": "worried worry afraid scared anxious nervous concerned fear panic what happens leaked",
+    "frustration": "frustrated frustrating annoyed again still fed tired waste nothing",
+    "disappointment": "disappointed disappointing expected letdown underwhelming hoped",
+    "relief": "relieved relief finally phew glad",
 }
 _EMOTION_ALIASES = {
     "happiness": "joy", "happy": "joy", "angry": "anger", "scared": "fear", "afraid": "fear",
     "anxiety": "fear", "sad": "sadness", "surprised": "surprise", "disgusted": "disgust",
-    "excitement": "joy", "excited": "joy",
+    "excitement": "joy", "excited": "joy", "grateful": "gratitude", "thankful": "gratitude",
+    "appreciative": "gratitude", "confused": "confusion", "worried": "worry",
+    "anxious": "worry", "concerned": "worry", "frustrated": "frustration",
+    "disappointed": "disappointment", "relieved": "relief",
 }  # fmt: skip
 _KINDS = ("question", "statement", "command", "request", "exclamation")
 
 
 def stem_set(text: str) -> frozenset[str]:
-    """Stems of the content words of ``text``."""
-    return frozenset(stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1)
+    """Stems of the content words of ``text``; a joined word also gives its parts
+    ("landlord-tenant" -> landlord-tenant, landlord, tenant)."""
+    out = set()
+    for w in words(text):
+        if w in STOPWORDS or len(w) <= 1:
+            continue
+        out.add(stem(w))
+        if "-" in w or "_" in w:
+            out.update(stem(p) for p in re.split(r"[-_]+", w) if len(p) > 1 and p not in STOPWORDS)
+    return frozenset(out)
 
 
-TOPIC_STEMS = {stem(k): stem_set(v) for k, v in _TOPICS.items()}
+def _topic_table() -> dict[str, frozenset[str]]:
+    table: dict[str, set[str]] = {stem(k): set(stem_set(v)) for k, v in _TOPICS.items()}
+    for names, cues in DOMAINS:
+        cue_stems = stem_set(cues)
+        for name in names.split():
+            table.setdefault(stem(name), set()).update(cue_stems)
+    return {k: frozenset(v) for k, v in table.items()}
+
+
+TOPIC_STEMS = _topic_table()
+# Each subject area as (its first name, its names stemmed, its cue words stemmed): for
+# telling what a text is about.
+DOMAIN_STEMS = tuple(
+    (names.split()[0], frozenset(stem(n) for n in names.split()), stem_set(cues))
+    for names, cues in DOMAINS
+)
+KIND_MEMBERS = {stem(k): stem_set(v) for k, v in KINDS.items()}
 _POS = frozenset(stem(w) for w in _POSITIVE)
 _NEG = frozenset(stem(w) for w in _NEGATIVE)
 _URG = frozenset(stem(w) for w in _URGENT)
@@ -251,32 +301,86 @@ NOT_LABEL = re.compile(r"^(?:not|non|no)[\s_\-]+(.+)$", re.I)
 # ---------------------------------------------------------------- text signals
 
 
+_CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]]|\s[-\u2013\u2014]+\s|[\u2013\u2014]")
+_SCOPE_END = frozenset("and or but however although though yet while whereas".split())
+_NEGATION_REACH = 6
+
+
+def _clause_tokens(text: str) -> list[tuple[str, int]]:
+    """Lower-cased words with the index of the clause each sits in."""
+    out: list[tuple[str, int]] = []
+    for clause, part in enumerate(_CLAUSE_BREAK.split(text)):
+        out.extend((w, clause) for w in words(part))
+    return out
+
+
+def _negated(tokens: list[tuple[str, int]], i: int) -> bool:
+    """Whether a negator governs token ``i``: earlier in its clause, within reach, with no
+    conjunction and no other sentiment word between ("wouldn't say it was great")."""
+    clause = tokens[i][1]
+    for j in range(i - 1, max(-1, i - 1 - _NEGATION_REACH), -1):
+        word, where = tokens[j]
+        if where != clause or word in _SCOPE_END:
+            return False
+        if word in _NEGATORS or word.endswith("n't"):
+            nxt = tokens[j + 1][0] if j + 1 < len(tokens) else ""
+            return nxt not in ("only", "just", "doubt")  # "not only", "no doubt"
+        s = stem(word)
+        if j < i - 1 and (s in _POS or s in _NEG):
+            return False  # the negator belongs to the nearer sentiment word
+    return False
+
+
+def _comparative(tokens: list[tuple[str, int]], i: int) -> bool:
+    """ "couldn't be happier", "never been better": a negated comparative keeps its sign."""
+    word = tokens[i][0]
+    before = tokens[i - 1][0] if i else ""
+    return word.endswith(("ier", "er")) and word not in ("never", "over") or before == "more"
+
+
+def _at_all(tokens: list[tuple[str, int]], i: int) -> bool:
+    clause = tokens[i][1]
+    rest = [w for w, c in tokens[i + 1 : i + 5] if c == clause]
+    return any(a == "at" and b == "all" for a, b in zip(rest, rest[1:], strict=False))
+
+
+def _word_value(tokens: list[tuple[str, int]], i: int) -> float:
+    """The sentiment of token ``i`` after negation ("not bad at all" is clearly good)."""
+    token = tokens[i][0]
+    s = stem(token)
+    value = 1.0 if (s in _POS or token in _POSITIVE) else 0.0
+    if s in _NEG or token in _NEGATIVE:
+        value = -1.0
+    if not value or not _negated(tokens, i):
+        return value
+    if _comparative(tokens, i):
+        return value * 1.5
+    if _at_all(tokens, i):
+        return -value * (1.0 if value < 0 else 1.2)  # "not bad at all", "not good at all"
+    return -value * (0.8 if value > 0 else 0.65)  # "not bad" is mildly positive
+
+
 @lru_cache(maxsize=4096)
 def polarity(text: str) -> float:
-    """Sentiment in -1..1 with negation ("not happy") and intensity ("very").
+    """Sentiment in -1..1 with negation ("not happy", "wouldn't say it was great") and
+    intensity ("very").
 
     Example:
         >>> polarity("not happy at all") < 0 < polarity("really great")
         True
     """
-    tokens = words(text)
+    tokens = _clause_tokens(text)
     score = 0.0
     weight_after_contrast = 1.0
-    for i, token in enumerate(tokens):
+    for i, (token, _) in enumerate(tokens):
         if token in _CONTRAST:
             score *= 0.5  # what follows "but" counts more
             weight_after_contrast = 1.5
             continue
-        s = stem(token)
-        value = 1.0 if (s in _POS or token in _POSITIVE) else 0.0
-        if s in _NEG or token in _NEGATIVE:
-            value = -1.0
+        value = _word_value(tokens, i)
         if not value:
             continue
-        window = tokens[max(0, i - 3) : i]
-        if any(w in _NEGATORS or w.endswith("n't") for w in window):
-            value = -value * (0.8 if value > 0 else 0.5)  # "not bad" is mildly positive
-        if any(w in _INTENSIFIERS for w in window):
+        if any(w in _INTENSIFIERS for w, _ in tokens[max(0, i - 3) : i]):
             value *= 1.5
         score += value * weight_after_contrast
     if "!" in text and score:
@@ -388,13 +492,10 @@ def label_family(label: str) -> tuple[str, float | str] | None:
 
 def polarity_counts(text: str) -> tuple[int, int]:
     """How many positive and negative words (after negation) ``text`` holds."""
-    tokens = words(text)
+    tokens = _clause_tokens(text)
     pos = neg = 0
-    for i, token in enumerate(tokens):
-        s = stem(token)
-        value = 1 if s in _POS else -1 if s in _NEG else 0
-        if value and any(w in _NEGATORS or w.endswith("n't") for w in tokens[max(0, i - 3) : i]):
-            value = -value
+    for i in range(len(tokens)):
+        value = _word_value(tokens, i)
         pos += value > 0
         neg += value < 0
     return pos, neg

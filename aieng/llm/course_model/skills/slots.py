@@ -26,7 +26,7 @@ from typing import Any
 
 import orjson
 
-from aieng.llm.course_model.skills import freetext
+from aieng.llm.course_model.skills import freetext, measures
 from aieng.llm.course_model.skills.candidates import (
     THING_WORDS,
     Candidate,
@@ -44,7 +44,7 @@ logger = logging.getLogger(__name__)
 KIND_WORDS = {
     "email": "email mail e-mail emails",
     "phone": "phone telephone tel mobile cell fax",
-    "url": "url link website uri href homepage site webpage urls links",
+    "url": "url link website uri href homepage webpage urls links",
     "currency": "currency",
     "postcode": "zip zipcode postcode postal",
     "address": "address street",
@@ -53,18 +53,23 @@ KIND_WORDS = {
     "owner manager reporter passenger patient applicant candidate user requester sender driver "
     "student who client member traveler traveller participant speaker host organizer organiser "
     "buyer approver agent representative teacher doctor physician lead signer invitee colleague "
-    "people attendees participants recipients names firstname lastname fullname",
+    "people attendees participants recipients names firstname lastname fullname claimant tenant "
+    "landlord policyholder insured beneficiary witness player athlete coach volunteer nurse "
+    "caller winner visitor interviewer interviewee referee lawyer attorney instructor trainee "
+    "intern mentor pilot rider learner worker contractor technician engineer players",
     "org": "company organization organisation employer vendor supplier merchant business brand "
     "airline bank store shop firm carrier provider manufacturer publisher school university",
     "place": "city location place destination origin country region state venue where town "
-    "airport area province county neighborhood neighbourhood cities locations destinations "
-    "nationality citizenship",
+    "airport area province county neighborhood neighbourhood cities locations destinations site "
+    "facility campus premises",
+    "nationality": "nationality citizenship citizen nation nationalities demonym",
 }
 KIND_WORDS = {kind: frozenset(words.split()) for kind, words in KIND_WORDS.items()}
 ID_WORDS = frozenset("id ids number no num code ref reference sku isbn key uuid tracking".split())
 MONEY_WORDS = frozenset(
     "amount price cost total budget salary fee balance refund payment charge spend value revenue "
-    "income pay wage fare deposit tip subtotal tax money prices costs amounts".split()
+    "income pay wage fare deposit tip subtotal tax money prices costs amounts rent rental "
+    "premium deductible tuition donation bid salary_max wages fees".split()
 )
 PERCENT_WORDS = frozenset("percent percentage pct discount rate ratio share".split())
 DATE_WORDS = frozenset(
@@ -79,8 +84,8 @@ START_WORDS = frozenset(
 END_WORDS = frozenset(
     "end until to finish return checkout check_out close last dropoff due".split()
 )
-ORIGIN_WORDS = frozenset("origin from source departure depart leaving".split())
-DESTINATION_WORDS = frozenset("destination to dest arrival arrive".split())
+ORIGIN_WORDS = frozenset("origin from source departure depart leaving base".split())
+DESTINATION_WORDS = frozenset("destination to dest arrival arrive quote target".split())
 SLOT_SYNONYMS = [
     "guest people person adult pax traveler traveller attendee visitor passenger participant "
     "seat diner",
@@ -100,6 +105,15 @@ SLOT_SYNONYMS = [
     "child kid children kids",
     "room bedroom",
     "rating star score",
+    "city town village municipality",
+    "population people inhabitants residents",
+    "square sq sqft",
+    "foot feet ft",
+    "bath bathroom baths bathrooms",
+    "bed bedroom",
+    "replica instance",
+    "second sec secs",
+    "hazardous hazmat dangerous flammable toxic corrosive explosive",
 ]
 _SLOT_SYNONYMS: dict[str, frozenset[str]] = {}
 for _group in SLOT_SYNONYMS:
@@ -113,6 +127,10 @@ NAME_QUALIFIERS = frozenset(
     "real my your his her their".split()
 )
 GENERIC_CHILD = frozenset("name names id code number type value label title full".split())
+UNIT_NAMES = frozenset(
+    "per kg g mg lb lbs oz km m cm mm mi ft sec secs s ms min mins hour hours hr day days ha l ml "
+    "usd eur gbp minute minutes second seconds".split()
+)
 CONFIDENCE_WORDS = frozenset("confidence certainty probability likelihood".split())
 MIN_SCORE = 0.3
 MAX_DEPTH = 6
@@ -159,6 +177,7 @@ class Context:
     root: dict
     strong: bool
     today: dt.date | None
+    notes: str = ""  # the instructions around the text (a system prompt): label descriptions
 
 
 # ---------------------------------------------------------------- slots
@@ -198,7 +217,7 @@ def kind_of(words: tuple[str, ...], description: str, schema: dict, types: froze
     if types & {"number", "integer"} and "string" not in types:
         if named & ID_WORDS and not named & {"number"} or named >= {"id"}:
             return "id"
-        if named & PERCENT_WORDS or "percent" in desc or "%" in desc:
+        if (named & PERCENT_WORDS and not named & UNIT_NAMES) or "percent" in desc or "%" in desc:
             return "percent"
         if named & MONEY_WORDS:
             return "money"
@@ -222,6 +241,8 @@ def kind_of(words: tuple[str, ...], description: str, schema: dict, types: froze
         return "language"
     if named & KIND_WORDS["org"]:
         return "org"
+    if named & KIND_WORDS["nationality"]:
+        return "nationality"
     if named & KIND_WORDS["place"] or named in ({"from"}, {"to"}):
         return "place"
     names_a_thing = named & {"name", "names"} and named - NAME_QUALIFIERS - KIND_WORDS["person"]
@@ -261,9 +282,12 @@ def make_slot(
     )
     hints = _with_synonyms(_stems(description)) - keys
     kind = kind_of(words, description, resolved, types)
-    if parent and set(words) <= GENERIC_CHILD and kind in ("person", "generic", "id"):
-        # vendor.name is an organisation's name, customer.name a person's
-        kind = kind_of((*parent, *words), description, resolved, types)
+    if parent and set(words) <= GENERIC_CHILD:
+        # "Claimant: Marco Ruiz" fills claimant.name: the parent's words name the value too
+        keys |= _with_synonyms(frozenset(stem(w) for w in parent if w not in STOPWORDS))
+        if kind in ("person", "generic", "id"):
+            # vendor.name is an organisation's name, customer.name a person's
+            kind = kind_of((*parent, *words), description, resolved, types)
     return Slot(name, resolved, nullable, required, kind, types, words, keys, hints, _role(words))
 
 
@@ -295,6 +319,7 @@ def fill_object(
     strong: bool = False,
     today: dt.date | None = None,
     compact: bool = False,
+    notes: str = "",
 ) -> Filled:
     """Fill an object schema's properties from ``text``.
 
@@ -305,12 +330,14 @@ def fill_object(
         strong: Match enum values by meaning too (embeddings), as course-large does.
         today: The conversation's date, for "tomorrow" and "next Friday".
         compact: Inside list items: leftover words may name the item.
+        notes: Instructions around the text (a system prompt); labels they describe
+            ("billing: invoices, refunds") help choose enum values.
 
     Returns:
         The values found, the required names still missing, and alternatives.
     """
     root = schema if root is None else root
-    ctx = Context(root, strong, today)
+    ctx = Context(root, strong, today, notes)
     schema, _ = resolve(schema, root)
     return _fill_object(schema, text, ctx, compact)
 
@@ -329,13 +356,21 @@ def _fill_object(
     slots = object_slots(schema, ctx.root, parent)
     scalar_kinds = {"email", "url", "phone", "postcode", "address", "currency", "date",
                     "datetime", "time", "money", "percent", "number", "id", "pattern",
-                    "person", "place", "org", "language", "generic", "unit"}  # fmt: skip
+                    "person", "place", "org", "language", "generic", "unit",
+                    "nationality"}  # fmt: skip
     absent = {s.name for s in slots if s.nullable and _stated_absent(s, text)}
     scalar = [s for s in slots if s.kind in scalar_kinds and s.name not in absent]
     from aieng.llm.course_model.skills.choices import enum_mentions
 
     named = [m for s in slots if s.kind == "enum" for m in enum_mentions(s, facts)]
     assigned, alternatives, claimed = _assign(scalar, facts, ctx, named)
+    assigned.update(measures.dimensions(scalar, text))
+    for slot in scalar:
+        if slot.name not in assigned and slot.kind == "number":
+            count = measures.companions(slot, text)
+            if count is not None:
+                assigned[slot.name] = count
+    _last_numbers(scalar, facts, ctx, assigned, claimed, compact)
     values: dict[str, Any] = {}
     missing: list[str] = []
     found = 0
@@ -370,6 +405,32 @@ def _fill_object(
     return Filled(values, tuple(missing), found, tuple(alternatives.items()))
 
 
+def _last_numbers(
+    slots: list[Slot], facts: Facts, ctx: Context, assigned: dict, claimed: list, compact: bool
+) -> None:
+    """The one number left over fills the one number slot left empty ("Mehta shot 68 with 5
+    birdies": 5 is the birdies, so 68 is the score); outside list items only for a slot that
+    cannot be null."""
+    empty = [
+        s
+        for s in slots
+        if s.name not in assigned
+        and s.kind == "number"
+        and s.required
+        and (compact or not s.nullable)
+    ]
+    if len(empty) != 1:
+        return
+    left = [
+        c
+        for c in candidates(empty[0], facts, ctx)
+        if c.score >= 0.15 and not any(c.start < e and s < c.end for s, e in claimed)
+    ]
+    if len({c.value for c in left}) == 1:
+        assigned[empty[0].name] = left[0].value
+        claimed.append((left[0].start, left[0].end))
+
+
 def _stated_absent(slot: Slot, text: str) -> bool:
     """Whether the text says the slot has no value: "no middle name", "fax: none"."""
     words = r"[\s_-]*".join(re.escape(w) for w in slot.words)
@@ -397,12 +458,12 @@ def _soft(slot: Slot, compact: bool) -> bool:
 def _fill_special(
     slot: Slot, text: str, facts: Facts, ctx: Context, claimed: list, compact: bool, depth: int
 ) -> Any:
-    from aieng.llm.course_model.skills import choices
+    from aieng.llm.course_model.skills import booleans, choices
 
     if slot.kind == "enum":
         return choices.fill_enum(slot, text, facts, ctx)
     if slot.kind == "boolean":
-        return choices.fill_boolean(slot, facts)
+        return booleans.fill_boolean(slot, facts)
     if slot.kind == "object":
         narrowed = narrow(slot, facts)
         filled = None
@@ -417,6 +478,8 @@ def _fill_special(
         return freetext.fill_text(slot.kind[5:], slot, text, facts, claimed, compact)
     if compact and slot.kind in ("generic", "person", "org") and "string" in slot.types:
         rest = freetext.remainder(facts, claimed)
+        if slot.kind != "generic" and not all(w[0].isupper() for w in rest.split()):
+            return MISSING  # a name is capitalised: "Lindqvist had points" is no name
         return rest if rest and len(rest.split()) <= 6 else MISSING
     return MISSING
 
@@ -499,9 +562,10 @@ def fill_value(
     root: dict | None = None,
     strong: bool = False,
     today: dt.date | None = None,
+    notes: str = "",
 ) -> Any:
     """One value for ``schema`` from ``text`` (``MISSING`` when the text holds none)."""
     wrapper = {"type": "object", "properties": {name: schema}, "required": [name]}
     filled = fill_object(wrapper, text, root=schema if root is None else root, strong=strong,
-                         today=today)  # fmt: skip
+                         today=today, notes=notes)  # fmt: skip
     return filled.value.get(name, MISSING)

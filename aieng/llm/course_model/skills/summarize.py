@@ -3,13 +3,15 @@
 A summary keeps the most central sentences (those sharing most words with the
 rest; with ``strong`` quality, closest to the text's mean embedding) in their
 original order, within the length the prompt states: "in 2 sentences",
-"under 50 words", "3 bullet points", "one line", "TL;DR". A rewrite keeps the
+"under 50 words", "3 bullet points", "one line", "TL;DR", "max 280 characters" (a
+tweet is 280 characters unless stated). "Write a tweet / headline / blurb about
+this: ..." is a summary in that form. A rewrite keeps the
 meaning and changes register: formal expands contractions and drops slang,
 polite softens demands, concise drops filler; any word limit is enforced.
 
 Example:
     >>> parse_length("Summarize in 2 sentences, at most 40 words")
-    Length(sentences=2, words=40, bullets=None)
+    Length(sentences=2, words=40, bullets=None, chars=None)
 """
 
 from __future__ import annotations
@@ -46,6 +48,15 @@ _BULLETS = re.compile(
     r"points|takeaways|items)\b",
     re.I,
 )
+_CHARS_MAX = re.compile(
+    r"\b(under|at most|no more than|max(?:imum)?(?: of)?|fewer than|less than|within|up to|"
+    r"not exceeding|not more than|no longer than|not longer than|shorter than|limit(?:ed)? to|"
+    r"below|in|of|around|about)\s*:?\s*(\d+)[\s-]*(?:characters?|chars?)\b",
+    re.I,
+)
+_CHARS_AFTER = re.compile(r"\b(\d+)[\s-]*(?:characters?|chars?)\b", re.I)
+_TWEET = re.compile(r"\btweets?\b|\bx post\b", re.I)
+_SMS = re.compile(r"\b(?:sms|text message)\b", re.I)
 _BULLET_WORD = re.compile(r"\b(?:bullets?|bullet points?|bulleted)\b", re.I)
 _ONE_LINE = re.compile(r"\b(?:one|a|single)[\s-]line(?:r)?\b|\bheadline\b|\btl;?dr\b", re.I)
 _BRIEF = re.compile(r"\b(?:brief(?:ly)?|short|quick|concise)\b", re.I)
@@ -66,6 +77,15 @@ _REWRITE = re.compile(
     r"(?:tone|way|style|register))\b",
     re.I,
 )
+_COMPOSE = re.compile(
+    r"\b(?:write|draft|compose|create|craft|prepare|turn (?:this|it|that|the \w+) into|make|"
+    r"give me|suggest|come up with)\b[^.\n:]{0,40}?\b(tweets?|(?:social(?: media)?|linkedin|"
+    r"blog|x) posts?|headlines?|captions?|blurbs?|announcements?|teasers?|taglines?|titles?|"
+    r"subject lines?|sms|text messages?|status updates?|one-liners?|(?:elevator )?pitch|"
+    r"abstract|synopsis|notice|summary line)\b",
+    re.I,
+)
+_ONE_SENTENCE_FORMS = ("headline", "title", "tagline", "subject", "one-liner", "caption", "summary")
 _REFERS_BACK = re.compile(
     r"\b(?:this|that|it|the above|the previous|your (?:answer|reply))\b", re.I
 )
@@ -73,11 +93,12 @@ _REFERS_BACK = re.compile(
 
 @dataclass(frozen=True)
 class Length:
-    """A stated length: sentences, a word limit, or a number of bullets."""
+    """A stated length: sentences, a word limit, a number of bullets, a character limit."""
 
     sentences: int | None = None
     words: int | None = None
     bullets: int | None = None
+    chars: int | None = None
 
 
 def _number(token: str) -> int:
@@ -105,7 +126,41 @@ def parse_length(text: str) -> Length:
         n_sentences = 1
         if re.search(r"tl;?dr", text, re.I) and n_words is None:
             n_words = 30
-    return Length(n_sentences, max(1, n_words) if n_words is not None else None, n_bullets)
+    n_chars = None
+    if match := _CHARS_MAX.search(text):
+        n_chars = int(match.group(2))
+        if match.group(1).lower() in ("under", "fewer than", "less than", "below", "shorter than"):
+            n_chars -= 1
+    elif match := _CHARS_AFTER.search(text):
+        n_chars = int(match.group(1))
+    elif _TWEET.search(text):
+        n_chars = 280
+    elif _SMS.search(text):
+        n_chars = 160
+    words_ = max(1, n_words) if n_words is not None else None
+    return Length(n_sentences, words_, n_bullets, max(20, n_chars) if n_chars else None)
+
+
+def fit_chars(text: str, limit: int | None) -> str:
+    """``text`` within ``limit`` characters: whole sentences or lines first, then the first
+    one cut at a clause or a word boundary.
+
+    Example:
+        >>> fit_chars("The bridge opened on Saturday. It cost 3 million euros.", 32)
+        'The bridge opened on Saturday.'
+    """
+    if limit is None or len(text) <= limit:
+        return text
+    joiner = "\n" if "\n" in text else " "
+    parts = text.split("\n") if joiner == "\n" else sentences(text)
+    while len(parts) > 1 and len(joiner.join(parts)) > limit:
+        parts.pop()
+    text = joiner.join(parts)
+    n = len(text.split())
+    while len(text) > limit and n > 1:
+        n -= 1
+        text = compress(text, n)
+    return text if len(text) <= limit else text[: max(0, limit - 1)].rstrip() + "."
 
 
 # ---------------------------------------------------------------- extractive summary
@@ -381,7 +436,7 @@ def rewrite_text(body: str, instruction: str) -> str:
         text = render_summary(chosen, Length())
         if len(text.split()) > limit:
             text = compress(text, limit)
-    return text
+    return fit_chars(text, length.chars)
 
 
 # ---------------------------------------------------------------- the skill
@@ -409,6 +464,9 @@ def summarize_or_rewrite(task: Task) -> Reply | None:
     user, system = task.last_user, task.system
     lead = user[:300]
     kind = "summary" if _SUMMARY.search(lead) else "rewrite" if _REWRITE.search(lead) else None
+    form = _COMPOSE.search(lead)
+    if kind is None and form:
+        kind = "compose"  # "write a tweet about this: ...": a summary in that form
     in_user = kind is not None
     if kind is None:
         kind = (
@@ -423,8 +481,12 @@ def summarize_or_rewrite(task: Task) -> Reply | None:
     if kind == "rewrite":
         return Reply(content=rewrite_text(body, instruction))
     length = parse_length(instruction)
-    if length.sentences is None and length.bullets is None and _BRIEF.search(instruction):
-        length = Length(sentences=1, words=length.words)
+    if length.sentences is None and length.bullets is None:
+        one = _BRIEF.search(instruction) or (
+            kind == "compose" and form and form.group(1).lower().startswith(_ONE_SENTENCE_FORMS)
+        )
+        if one or kind == "compose":
+            length = Length(sentences=1 if one else 2, words=length.words, chars=length.chars)
     chosen = summarize_text(body, length, strong)
     logger.debug("summary of %d chars -> %d sentences", len(body), len(chosen))
-    return Reply(content=render_summary(chosen, length))
+    return Reply(content=fit_chars(render_summary(chosen, length), length.chars))

@@ -46,6 +46,19 @@ ACTION_VERBS = frozenset(
     "archive ban block disable enable invite move rename reply replace restart revoke "
     "unsubscribe upload".split()
 )
+# What a verb does to the thing it names: read it, change it, make one, or end one.
+VERB_CLASSES = {
+    "read": "get fetch show list look lookup find search check view see read retrieve query "
+    "display tell what which whats status describe inspect",
+    "change": "update change modify set edit turn switch toggle enable disable adjust keep "
+    "configure rename increase decrease raise lower scale resize move reassign extend renew "
+    "upgrade downgrade mark restart reboot reset start stop pause resume deploy rollback "
+    "apply assign approve reject instead",
+    "create": "create add open file submit post book schedule register place reorder "
+    "order issue raise publish send",
+    "end": "delete remove cancel close terminate revoke unsubscribe drop archive",
+}
+VERB_CLASS = {w: kind for kind, ws in VERB_CLASSES.items() for w in ws.split()}
 CLEAR = 2.0
 SPLIT = re.compile(
     r"\s*(?:;|,?\s+and\s+then\s+|,?\s+then\s+|,?\s+and\s+also\s+|,?\s+also\s+|,\s*and\s+|"
@@ -65,6 +78,7 @@ class ToolProfile:
     parameters: frozenset[str]
     options: frozenset[str]
     literal: str
+    action: str = ""  # the class of its verb: read, change, create, end
 
     def everything(self) -> frozenset[str]:
         return self.name | self.verbs | self.description | self.parameters
@@ -91,7 +105,33 @@ def _profile(name: str, description: str, parameters: bytes) -> ToolProfile:
         parameters=frozenset(stems(" ".join(param_text))),
         options=frozenset(options),
         literal=name.lower(),
+        action=_tool_action(name_words, description),
     )
+
+
+def _tool_action(name_words: list[str], description: str) -> str:
+    """What a tool does, by the first verb of its name or else of its description."""
+    for word in name_words[:1] + [w.lower() for w in re.findall(r"[A-Za-z]+", description)[:2]]:
+        base = re.sub(r"(?:e?s)$", "", word) if word not in VERB_CLASS else word
+        for form in (word, base, base + "e"):
+            if form in VERB_CLASS:
+                return VERB_CLASS[form]
+    return ""
+
+
+VERB_SLOT = re.compile(
+    r"(?:^|[.!?;,:]\s*|\b(?:please|to|and|then|but|can\s+you|could\s+you|would\s+you"
+    r"|will\s+you|let's|lets|just|also)\s+)([a-z]+)"
+)
+
+
+def asked_actions(query: str) -> frozenset[str]:
+    """The classes of the verbs a request uses where verbs stand ("turn off auto-renewal" ->
+    {"change"}); "where's my order" asks for no ordering."""
+    found = [m.group(1) for m in VERB_SLOT.finditer(query.lower())]
+    if re.search(r"(?i)\binstead\b", query):
+        found.append("instead")  # "send it to 42 Elm Road instead": a change
+    return frozenset(VERB_CLASS[w] for w in found if w in VERB_CLASS)
 
 
 def profile(tool: ToolSpec) -> ToolProfile:
@@ -131,10 +171,18 @@ def score_tool(query: str, tool: ToolSpec) -> float:
     named_options = words & tp.options
     score += 1.5 * min(2, len(named_options))
     asked = expand(words) | (tp.parameters if named_options else frozenset())
+    if tp.action and tp.action in asked_actions(query):
+        asked |= tp.actions  # "send it to 42 Elm Road instead" asks for a change
     score -= 1.5 * len(tp.actions - asked)
     score -= 0.25 * len(tp.name - tp.actions - asked)
     if tp.literal in query.lower():
         score += 5.0
+    asked = asked_actions(query)
+    if tp.action and asked:
+        if tp.action in asked:
+            score += 1.0
+        elif tp.action == "read" and asked & {"change", "end"}:
+            score -= 1.5  # "turn off auto-renewal" changes the policy; it does not read it
     return score
 
 
@@ -146,7 +194,8 @@ class Segment:
 
 
 SPECIFIC_KINDS = frozenset(
-    "email url phone date datetime time money percent id pattern postcode person place org".split()
+    "email url phone date datetime time money percent id pattern postcode person place org "
+    "address nationality".split()
 )
 
 
@@ -232,9 +281,10 @@ def _arguments(tool: ToolSpec, text: str, fallback: str, task: Task) -> tuple[Fi
     strong = task.profile.quality == "strong"
     today = reference_date("\n".join(m.content for m in task.messages))
     params = tool.parameters or {"type": "object", "properties": {}}
-    filled = fill_object(params, text, strong=strong, today=today)
+    notes = task.system
+    filled = fill_object(params, text, strong=strong, today=today, notes=notes)
     if filled.missing and fallback and fallback != text:
-        wider = fill_object(params, text + "\n" + fallback, strong=strong, today=today)
+        wider = fill_object(params, text + "\n" + fallback, strong=strong, today=today, notes=notes)
         if len(wider.missing) < len(filled.missing):
             merged = {**wider.value, **filled.value}
             return Filled(merged, wider.missing, wider.found, filled.alternatives), False
@@ -315,6 +365,16 @@ def call_tool(task: Task) -> Reply | None:
     if not message.strip() and task.tool_choice == "auto":
         return None
     plan = plan_calls(task, message, allow=task.tool_choice)
+    earlier = pending_request(task.messages)
+    if earlier:
+        # "What is your policy number?" - "It's AU-77120.": the answer completes the request
+        answers_ = "\n".join([*earlier[1:], message])
+        resumed = plan_calls(task, earlier[0], answers_, allow=task.tool_choice)
+        same = {c.name for c in plan.calls} <= {c.name for c in resumed.calls}
+        if resumed.calls and same:
+            plan = _with_answers(resumed, answers_, task)
+        elif not plan.calls and not plan.waiting:
+            plan = resumed
     answered = answered_calls(task.messages)
     fresh = [c for c in plan.calls if _canonical(c.name, c.arguments) not in answered]
     if fresh:
@@ -329,6 +389,44 @@ def call_tool(task: Task) -> Reply | None:
         tool, missing = plan.waiting[0]
         return Reply(content=answers.clarify(tool, missing, task))
     return None
+
+
+def _with_answers(plan: Plan, answers_: str, task: Task) -> Plan:
+    """Calls completed with the optional arguments the user's answers give ("$20")."""
+    tools = {t.name: t for t in task.tools}
+    calls = []
+    for call in plan.calls:
+        tool = tools[call.name]
+        extra = fill_object(tool.parameters or {}, answers_, notes=task.system).value
+        merged = {**{k: v for k, v in extra.items() if v is not None}, **call.arguments}
+        merged = coerce_to_schema(merged, tool.parameters or {"type": "object"})
+        calls.append(ProposedCall(call.name, merged))
+    return Plan(tuple(calls), plan.waiting, plan.texts)
+
+
+def pending_request(messages: tuple[Message, ...], turns: int = 3) -> list[str]:
+    """The user's request and answers so far, when the model asked a question about it.
+
+    Walks back from the newest user message over (assistant question, user message)
+    pairs; returns [] unless the assistant's last turn was a question without tool calls.
+    """
+    users = [i for i, m in enumerate(messages) if m.role == "user"]
+    if len(users) < 2:
+        return []
+    collected: list[str] = []
+    at = users[-1]
+    for _ in range(turns):
+        previous = messages[at - 1] if at >= 1 else None
+        if previous is None or previous.role != "assistant" or previous.tool_calls:
+            break
+        if "?" not in previous.content:
+            break
+        before = at - 2
+        if before < 0 or messages[before].role != "user":
+            break
+        collected.insert(0, messages[before].content)
+        at = before
+    return collected
 
 
 def _turn_calls(task: Task) -> tuple[list[tuple[str, Any, str]], set[str]]:
