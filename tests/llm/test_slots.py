@@ -747,3 +747,42 @@ def test_about_and_approximately_keep_the_number():
         "residents": 12500,
         "founded": 1788,
     }
+
+
+# ------------------------------------------------ free-text spans and list items
+def test_quoted_and_parenthesised_names_stop_at_the_aside():
+    schema = obj(handle=S, team={"type": ["string", "null"]}, rank=I)
+    text = "Racer 'NightOwl7' (rank 9, team: Copper Hawks) crashed on lap two."
+    assert fill_object(schema, text).value == {
+        "handle": "NightOwl7", "team": "Copper Hawks", "rank": 9}  # fmt: skip
+
+
+def test_letter_prefixed_ids_stay_whole_and_heads_name_the_field():
+    got = fill_object(obj(awb_number=S, origin=S), "Cargo under AWB 5521-07 leaves from Lisbon.")
+    assert got.value["awb_number"] == "5521-07"
+    vendor = obj(vendor=obj(name=S, permit_number=S))
+    text = "Vendor: Sunny Tacos Inc, permit no. FT-20931. Stall opens at noon."
+    assert fill_object(vendor, text).value["vendor"]["permit_number"] == "FT-20931"
+    assert fill_object(obj(route=S), "Green Route: Oak Ave stop is closed.").value == {
+        "route": "Green Route"}  # fmt: skip
+
+
+def test_list_items_read_their_own_times_and_tags():
+    slot = obj(date=date(), start=S, end=S)
+    text = "Thursday 2025-02-06 07:15-09:45"
+    assert fill_object(slot, text).value == {"date": "2025-02-06", "start": "07:15", "end": "09:45"}
+    shots = obj(shots={"type": "array", "items": obj(number=I, location=S, interior=B)})
+    text = "Shot list.\nShot 3: EXT. Harbour wall - dawn.\nShot 4: INT. Bakery kitchen - noon."
+    got = fill_object(shots, text).value["shots"]
+    assert [s["location"] for s in got] == ["Harbour wall", "Bakery kitchen"]
+    assert got[1]["interior"] is True
+    log = obj(birds={"type": "array", "items": obj(name=S, time=S, count=I)})
+    text = "Count, 2025-04-02. Binoculars: 10x42.\nBirds: Heron at 06:40 (count 3); Kestrel at 07:05 (count 1)."
+    got = fill_object(log, text).value["birds"]
+    assert [b["name"] for b in got] == ["Heron", "Kestrel"]
+
+
+def test_traits_become_a_list_for_a_concept_slot():
+    schema = obj(dietary_needs={"type": "array", "items": S})
+    text = "Hello, I'm Ravi. We are vegan and allergic to sesame. See you soon."
+    assert fill_object(schema, text).value == {"dietary_needs": ["vegan", "allergic to sesame"]}

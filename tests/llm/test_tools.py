@@ -657,3 +657,51 @@ def test_a_full_tool_loop_through_the_official_client(tools_client):
     answer = second.choices[0].message
     assert answer.tool_calls is None
     assert "18890.25" in answer.content and "189.85" in answer.content
+
+
+# ------------------------------------------- arguments not written as "name value"
+DISPOSE = tool(
+    "record_disposal",
+    "Record a liquid poured into a disposal drum.",
+    substance_name={"type": "string", "description": "Substance"},
+    litres={"type": "number"},
+    drum_id={"type": "string", "description": "Drum label"},
+)
+FAN = tool(
+    "set_fan",
+    "Switch the ceiling fan in a room on or off.",
+    room={"type": "string", "description": "Room name"},
+    on={"type": "boolean"},
+)
+VALVE = tool(
+    "set_valve",
+    "Open or close an irrigation valve.",
+    zone={"type": "string"},
+    open={"type": "boolean"},
+)
+
+
+def test_the_noun_after_a_quantity_and_switch_verbs_fill_arguments():
+    got = calls(call_tool(make_task(user("Pour 12 litres of ethanol rinse into drum D-4."),
+                                    tools=(DISPOSE, FAN))))  # fmt: skip
+    assert got == [("record_disposal", {"substance_name": "ethanol", "litres": 12,
+                                        "drum_id": "D-4"})]  # fmt: skip
+    got = calls(
+        call_tool(make_task(user("Switch off the bedroom fan, thanks."), tools=(DISPOSE, FAN)))
+    )
+    assert got == [("set_fan", {"room": "bedroom", "on": False})]
+    got = calls(call_tool(make_task(user("Please turn on the office fan"), tools=(DISPOSE, FAN))))
+    assert got == [("set_fan", {"room": "office", "on": True})]
+    got = calls(call_tool(make_task(user("Close the valve for zone B3"), tools=(VALVE,))))
+    assert got == [("set_valve", {"zone": "B3", "open": False})]
+
+
+def test_required_choice_prefers_the_tool_the_message_can_fill():
+    signup = tool("register_member", "Register a new gym member", full_name=S, email=S,
+                  birth_date={"type": "string", "format": "date"})  # fmt: skip
+    kit = tool("issue_kit", "Issue kit items to a member",
+               member_email=S, items={"type": "array", "items": S})  # fmt: skip
+    text = "Please hand out a towel, a lock and a water bottle to pia.lund@gym.se"
+    got = calls(call_tool(make_task(user(text), tools=(signup, kit), choice="required")))
+    assert got and got[0][0] == "issue_kit"
+    assert got[0][1]["member_email"] == "pia.lund@gym.se"

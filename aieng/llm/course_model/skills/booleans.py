@@ -50,6 +50,9 @@ def fill_boolean(slot: Slot, facts: Facts) -> Any:
     """
     from aieng.llm.course_model.skills.slots import MISSING
 
+    switched = _switch_state(slot, facts.text)
+    if switched is not None:
+        return switched
     words = [w for w in slot.words if w not in STOPWORDS]
     meaningful = [w for w in words if w not in BOOL_FILLER]
     words = meaningful or words or content_words(str(slot.schema.get("description", "")))[:2]
@@ -83,6 +86,45 @@ def fill_boolean(slot: Slot, facts: Facts) -> Any:
     return MISSING
 
 
+# A slot that holds a switch's state, and the verbs that set it: (slot words, on, off).
+SWITCHES = (
+    (
+        frozenset("on enabled enable active activated powered power state status".split()),
+        re.compile(
+            r"(?i)\b(?:(?:turn|switch|power|put|flip)(?:\s+\w+){0,3}?\s+on|enable|activate"
+            r"|(?:turn|switch|power)\s+on)\b"
+        ),
+        re.compile(
+            r"(?i)\b(?:(?:turn|switch|power|shut|flip)(?:\s+\w+){0,3}?\s+(?:off|down)"
+            r"|(?:turn|switch|power|shut)\s+(?:off|down)|disable|deactivate)\b"
+        ),
+    ),
+    (
+        frozenset("open opened".split()),
+        re.compile(r"(?i)\b(?:open|unlock|raise)\b"),
+        re.compile(r"(?i)\b(?:close|shut|lower)\b"),
+    ),
+    (
+        frozenset("locked lock".split()),
+        re.compile(r"(?i)\block\b"),
+        re.compile(r"(?i)\bunlock\b"),
+    ),
+)
+
+
+def _switch_state(slot: Slot, text: str) -> bool | None:
+    """``on`` is false in "Turn off the kitchen lights": the verb sets the state."""
+    for names, on, off in SWITCHES:
+        if not set(slot.words) or not set(slot.words) <= names:
+            continue
+        said_off, said_on = off.search(text), on.search(text)
+        if said_off and (not said_on or said_off.start() <= said_on.start()):
+            return False
+        if said_on:
+            return True
+    return None
+
+
 def _parts(word: str) -> list[str]:
     return [stem(p) for p in re.split(r"[-_/]", word) if p] if re.search(r"[-_/]", word) else []
 
@@ -96,6 +138,9 @@ def _mention(facts: Facts, wanted: str) -> int | None:
             return i  # "auto-pay" for ``autopay``
         if len(wanted) >= 5 and token.stem[:5] == wanted[:5]:
             return i
+        if 3 <= len(token.word) < len(wanted) and wanted.startswith(token.word):
+            if facts.text[token.start : token.end].isupper():
+                return i  # "INT." for ``interior``: a capitalised abbreviation
     return None
 
 

@@ -245,6 +245,9 @@ def candidates(
             add(span, 0.5)
     elif kind == "date":
         for span in facts.of("date", "datetime"):
+            if span.kind == "datetime" and span.text[10:11] == " ":
+                # "2024-07-10 08:00-10:30": the date alone, the times are other slots'
+                span = Span("date", span.value, span.start, span.start + 10, span.text[:10])
             add(span, 0.5, str(span.value)[:10])
     elif kind == "datetime":
         times = facts.of("time")
@@ -301,6 +304,11 @@ def candidates(
             add(span, _proper_base(kind, span, facts))
         if kind == "place":
             _lower_places(facts, add)
+            from aieng.llm.course_model.skills.generic import ABBR_PLACE
+
+            for found in ABBR_PLACE.finditer(facts.text):
+                value = found.group("v")  # "INT. Motel room - day": the place after the tag
+                add(Span("phrase", value, found.start("v"), found.end("v"), value), 0.6)
     elif kind == "language":
         for found in _LANGUAGE.finditer(facts.text):
             name = found.group(0).title()

@@ -244,7 +244,13 @@ def fill_array(
         for start, end in claimed or []:
             if 0 <= start < end <= len(text):  # values sibling slots took are not items'
                 text = text[:start] + " " * (end - start) + text[end:]
-        values = _object_items(item.schema, text, ctx, depth, singular)
+        region = _labelled_region(slot, facts)
+        values = []
+        if region is not None and len(text) == len(facts.text):
+            # "Targets: M42 at 21:10; M45 at 21:40": the items follow the label, nothing before
+            values = _object_items(item.schema, text[region[0] : region[1]], ctx, depth, singular)
+        if not values:
+            values = _object_items(item.schema, text, ctx, depth, singular)
     elif item.kind in SCALAR_ITEM_KINDS:
         values = _scalar_items(item, facts, ctx, claimed or [], _labelled_region(slot, facts))
     else:
@@ -377,12 +383,36 @@ def _text_items(slot: Slot, text: str, facts: Facts) -> list[str]:
             best = (score, items)
     if best is not None:
         return best[1]
+    stated = _stated_traits(slot, text)
+    if stated:
+        return stated
     if set(slot.words) & KEYWORD_WORDS and slot.required and not slot.nullable:
         seen: list[str] = []
         for word in content_words(text):
             if len(word) >= 4 and word not in seen and not word.isdigit():
                 seen.append(word)
         return seen[:5]
+    return []
+
+
+TRAITS = re.compile(r"(?i)\b(?:i'm|i am|we're|we are|he's|she's|they're|is|are)\s+(?P<t>[^.!?\n]+)")
+
+
+def _stated_traits(slot: Slot, text: str) -> list[str]:
+    """ "I'm vegetarian and allergic to peanuts" for ``dietary_restrictions``: what someone is,
+    when a word of it is a cue of the slot's concept."""
+    from aieng.llm.course_model.skills.meanings import CONCEPT_STEMS
+
+    cues: frozenset[str] = frozenset()
+    for word in slot.words:
+        cues |= CONCEPT_STEMS.get(stem(word), frozenset())
+    if not cues:
+        return []
+    for found in TRAITS.finditer(text):
+        items = [_clean_item(p) for p in LIST_SPLIT.split(found.group("t"))]
+        items = [p for p in items if p and len(p.split()) <= 5]
+        if items and any(stem(w) in cues for p in items for w in p.lower().split()):
+            return items
     return []
 
 

@@ -419,8 +419,11 @@ class _Collector:
 def _dates(col: _Collector, text: str, today: dt.date | None) -> None:
     for found in ISO_DATETIME.finditer(text):
         time = found.group("time")
+        tz, end = found.group("tz") or "", found.end()
+        if tz.startswith("-") and text[found.start("time") - 1] == " " and len(time) == 5:
+            tz, end = "", found.end("time")  # "2024-07-10 08:00-10:30": a time range, no offset
         time = time if len(time) > 5 else time + ":00"
-        col.add("datetime", f"{found.group('date')}T{time}{found.group('tz') or ''}", *found.span())
+        col.add("datetime", f"{found.group('date')}T{time}{tz}", found.start(), end)
     years = [int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", text)]
     # No year stated: the conversation's "today", another year in the text, or the
     # course clock's year. Never the wall clock: the same request gives the same bytes.
@@ -465,8 +468,11 @@ HYPHEN_NUMBER = re.compile(r"(?<![\w.-])\d+(?:-\d+)+(?![\w-])")
 
 def _plain_numbers(col: _Collector, text: str) -> None:
     for found in HYPHEN_NUMBER.finditer(text):
-        if ID_LABEL.search(text, max(0, found.start() - 24), found.start()):
-            col.add("id", found.group(0), *found.span())  # "Order 77-1042"
+        label = LABEL_BEFORE.search(text, max(0, found.start() - 8), found.start())
+        if ID_LABEL.search(text, max(0, found.start() - 24), found.start()) or (
+            label and label.group("abbr") and label.group("abbr") not in NON_NAME_CAPS
+        ):
+            col.add("id", found.group(0), *found.span())  # "Order 77-1042", "BOL 7781-22"
     for found in NUMBER.finditer(text):
         label = LABEL_BEFORE.search(text, max(0, found.start() - 8), found.start())
         if label and (label.group("abbr") or "") not in NON_NAME_CAPS and "." not in found.group(0):

@@ -278,7 +278,10 @@ def remainder(facts: Facts, claimed: list[tuple[int, int]]) -> str:
     text = facts.text
     for start, end in sorted(claimed, reverse=True):
         text = text[:start] + " " + text[end:]
-    words = re.findall(r"[A-Za-z][\w'’&.-]*|\d+[A-Za-z]+\w*", text)
+    outside = re.sub(r"\([^()]*\)", " ", text)  # "M42 at 21:10 (mag 4.0)": the aside is no name
+    words = re.findall(r"[A-Za-z][\w'’&.-]*|\d+[A-Za-z]+\w*", outside)
+    if not words:
+        words = re.findall(r"[A-Za-z][\w'’&.-]*|\d+[A-Za-z]+\w*", text)
     filler = STOPWORDS | {"x", "each", "per", "unit", "units", "pcs", "qty", "@", "plus", "price"}
     while words and words[0].lower() in filler:
         words.pop(0)
@@ -295,6 +298,16 @@ def labelled_value(slot: Slot, text: str) -> tuple[int, int, str] | None:
         return None
     short = slot.kind in ("text:title", "text:query", "text:question")
     for found in finder.finditer(text):
+        head = HEAD_NAME.search(text, 0, found.start())
+        if (
+            not free
+            and head
+            and found.group("sep").strip() == ":"
+            and text[found.start() : found.start() + 1].isupper()
+        ):
+            # "Red Line: Harbor St closed" for ``line``: the head names it, not what follows
+            end = found.start() + len(found.group(0).split(":")[0].rstrip())
+            return head.start("n"), end, text[head.start("n") : end]
         raw = found.group("v").strip()
         quote = QUOTE_OPEN.match(raw)
         if quote:
@@ -303,6 +316,8 @@ def labelled_value(slot: Slot, text: str) -> tuple[int, int, str] | None:
             raw = SENTENCE_STOP.split(raw, maxsplit=1)[0]
         value = raw.strip().strip("\"'“”").strip()
         sep = found.group("sep").strip().lower()
+        if ")" in value and "(" not in value.split(")")[0]:
+            value = value.split(")")[0].strip()  # "(guild: Iron Wolves) was ...": the aside ends
         if not value:
             continue
         if (
@@ -321,6 +336,7 @@ def labelled_value(slot: Slot, text: str) -> tuple[int, int, str] | None:
     return None
 
 
+HEAD_NAME = re.compile(r"(?:^|\n)[ \t]*(?P<n>(?:[A-Z][\w'-]*[ \t]+){1,3})$")
 QUOTE_OPEN = re.compile(r"[\"“'‘](?P<q>[^\"”’\n]{1,300}?)[\"”'’](?!\w)")
 SENTENCE_STOP = re.compile(r"(?<=[^\s.]{2})[.!?](?=\s+[A-Z\"'“])")
 

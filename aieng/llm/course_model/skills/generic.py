@@ -61,6 +61,13 @@ def generic_candidates(slot: Slot, facts: Facts, siblings: frozenset[str], add) 
     thing = bool(words & THING_WORDS)
     named = bool(words & {"name", "names"})
     for span in facts.of("quoted", "proper", "id", "paren", "handle", "ident"):
+        if span.kind == "proper" and " " in span.value:
+            last = stem(span.value.split()[-1].lower())
+            if last in slot.keys and not set(slot.words) & {"name", "names"}:
+                # "Red Line: ..." for ``line``: a name ending in the slot's own word
+                head = facts.text[span.end : span.end + 2].startswith(":")
+                add(span, 0.9 if head else 0.5)
+                continue
         span = _without_key(span, slot, facts)
         if span.kind == "proper" and thing:
             add(_with_model_number(span, facts), 0.35 if " " in span.value or span.cue else 0.25)
@@ -79,6 +86,8 @@ def generic_candidates(slot: Slot, facts: Facts, siblings: frozenset[str], add) 
             # "payments-service" for ``service``: the slot's word inside the name counts most
             inside = {stem(p) for p in re.split(r"[-_./]", span.value)} & slot.keys
             add(span, 0.9 if inside else 0.35)
+        elif span.kind == "quoted" and _after_word(span, facts) and " " not in span.value:
+            add(span, 0.4)  # "Player 'ShadowFox99'": a quoted name right after what it names
         else:
             add(span, 0.2 if span.kind in ("quoted", "handle") else 0.1)
     if words & GOODS_WORDS or slot.keys & GOODS_STEMS:  # ingredients[].name too
@@ -102,12 +111,27 @@ def generic_candidates(slot: Slot, facts: Facts, siblings: frozenset[str], add) 
     if slot.role:
         for span in _after_role_cue(slot, facts):
             add(span, 0.3)
+    if slot.role in ("start", "end") and not words & GOODS_WORDS:
+        for span in _range_ends(facts, slot.role):
+            add(span, 0.6)  # "08:00-10:30", "from 08:00 to 12:00" for start / end
     if words & WHEN_WORDS:
         for found in WHEN.finditer(facts.text):
             value = re.sub(r"(?i)^(?:on|by)\s+", "", found.group(0))
             add(Span("when", value, found.end() - len(value), found.end(), value), 0.6)
+    if words & LOCATION_WORDS:
+        for found in ABBR_PLACE.finditer(facts.text):
+            value = found.group("v")  # "INT. Motel room - day": the place after the tag
+            add(Span("phrase", value, found.start("v"), found.end("v"), value), 0.5)
+        for found in SITE.finditer(facts.text):
+            value = found.group("v")
+            add(Span("phrase", value, found.start("v"), found.end("v"), value), 0.45)
+    elif not words & GOODS_WORDS:
+        for span in _quantity_of(facts, named or thing):
+            add(span, 0.35)  # "350 mL of acetone": what the quantity measures
     if slot.required and not slot.nullable and not (thing or words & GOODS_WORDS):
         _lower_places(facts, add, 0.15)  # "in the north orchard" for ``field``
+        for span in _noun_modifiers(facts):
+            add(span, 0.2)  # "the kitchen lights" for ``room``
 
 
 # Values everyone knows some kinds of thing take: "prod" is an environment, "navy" a colour.
@@ -215,4 +239,100 @@ def _key_phrases(slot: Slot, facts: Facts) -> list[Span]:
             start, end = tokens[j].start, tokens[i].end
             text = facts.text[start:end]
             out.append(Span("phrase", text, start, end, text))
+    return out
+
+
+LOCATION_WORDS = frozenset(
+    "room lab laboratory building site zone area floor office venue ward bay dock hall "
+    "location station".split()
+)
+# "in Lab B-204", "at Dock 7": a named place with its code
+SITE = re.compile(
+    r"\b(?:in|at|inside|from)\s+(?:the\s+)?(?P<v>[A-Z][a-z]+\s+[A-Z0-9][\w-]*\d[\w-]*)"
+)
+
+ABBR_PLACE = re.compile(r"\b[A-Z]{2,4}\.[ \t]+(?P<v>[A-Z][\w'-]*(?:[ \t]+[a-z][\w'-]*){0,2})")
+
+QUANTITY_OF = re.compile(
+    r"(?i)\b\d+(?:[.,]\d+)?\s*(?:[a-z]{1,12}\s+){0,2}?of\s+(?:\d+(?:\.\d+)?\s*[a-z%]{1,3}\s+)?"
+    r"((?:the\s+)?([a-z][\w-]*)(?:\s+([a-z][\w-]*))?)"
+)
+
+
+def _quantity_of(facts: Facts, short: bool) -> list[Span]:
+    """What a quantity measures: "acetone" in "350 mL of acetone waste" (a name: one word)."""
+    out = []
+    for found in QUANTITY_OF.finditer(facts.text):
+        first, second = found.group(2), found.group(3)
+        if first.lower() in STOPWORDS:
+            continue
+        end = found.end(2)
+        if second and second.lower() not in STOPWORDS and not short:
+            end = found.end(3)
+        text = facts.text[found.start(2) : end]
+        out.append(Span("phrase", text, found.start(2), end, text))
+    return out
+
+
+DETERMINERS = frozenset("the my our your their this that".split())
+
+
+def _noun_modifiers(facts: Facts) -> list[Span]:
+    """The first of two plain nouns after a determiner: "kitchen" in "the kitchen lights"."""
+    out = []
+    tokens = facts.tokens
+    for i in range(1, len(tokens) - 1):
+        if tokens[i - 1].word not in DETERMINERS:
+            continue
+        word, head = tokens[i], tokens[i + 1]
+        if not (word.word.isalpha() and head.word.isalpha()):
+            continue
+        if word.word in STOPWORDS or head.word in STOPWORDS:
+            continue
+        if facts.text[word.start : head.end] != facts.text[word.start : head.end].lower():
+            continue
+        if facts.text[word.end : head.start].strip():
+            continue
+        text = facts.text[word.start : word.end]
+        out.append(Span("phrase", text, word.start, word.end, text))
+    return out
+
+
+def _after_word(span: Span, facts: Facts) -> bool:
+    """Whether a span follows a word directly (no punctuation between them)."""
+    before = facts.text[max(0, span.start - 30) : span.start]
+    return re.search(r"[A-Za-z]\s+$", before) is not None
+
+
+_CLOCK = r"\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\.?)?"
+TIME_RANGE = re.compile(
+    r"(?i)(?<![\d:])(?P<a>"
+    + _CLOCK
+    + r")\s*(?:-|–|to|until|till)\s*(?P<b>"
+    + _CLOCK
+    + r")(?![\d:])"
+)
+
+
+def _clock(text: str) -> str | None:
+    """ "8:00" -> "08:00", "2 pm" -> "14:00"; None for a bare number."""
+    found = re.fullmatch(r"(?i)(\d{1,2})(?::(\d\d))?\s*(?:([ap])\.?m\.?)?", text.strip())
+    if not found or not (found.group(2) or found.group(3)):
+        return None
+    hour, minute = int(found.group(1)), int(found.group(2) or 0)
+    if found.group(3):
+        hour = hour % 12 + (12 if found.group(3).lower() == "p" else 0)
+    return f"{hour:02d}:{minute:02d}" if hour < 24 and minute < 60 else None
+
+
+def _range_ends(facts: Facts, role: str) -> list[Span]:
+    """The start or the end of each time range in the text."""
+    out = []
+    group = "a" if role == "start" else "b"
+    for found in TIME_RANGE.finditer(facts.text):
+        first, second = _clock(found.group("a")), _clock(found.group("b"))
+        if first is None or second is None:
+            continue
+        value = first if role == "start" else second
+        out.append(Span("time", value, found.start(group), found.end(group), found.group(group)))
     return out

@@ -107,6 +107,8 @@ CONCEPTS = {
     "bird": "bird parrot budgie canary cockatiel parakeet",
     # goods and food
     "vegetarian": "vegetarian veggie meatless",
+    "dietary": "vegetarian vegan allergic allergy halal kosher pescatarian gluten-free "
+    "lactose-free intolerant",
     "vegan": "vegan plant-based",
     "electronics": "phone laptop tablet charger headphones camera tv",
     "clothing": "shirt shoes dress jacket jeans",

@@ -465,10 +465,18 @@ def _fill_special(
     if slot.kind == "boolean":
         return booleans.fill_boolean(slot, facts)
     if slot.kind == "object":
-        narrowed = narrow(slot, facts)
         filled = None
-        if narrowed != text:
-            filled = _fill_object(slot.schema, narrowed, ctx, depth=depth + 1, parent=slot.words)
+        for part in _object_parts(slot, facts):
+            # "Incident report: ... Reported by Dr. Hana Kim (h.kim@...)": the mention that
+            # holds the most of the object's fields
+            trial = _fill_object(slot.schema, part, ctx, depth=depth + 1, parent=slot.words)
+            if trial.found and (
+                filled is None
+                or (len(trial.missing), -trial.found) < (len(filled.missing), -filled.found)
+            ):
+                filled = trial
+            if filled is not None and not filled.missing:
+                break
         if filled is None or not filled.found:
             filled = _fill_object(slot.schema, text, ctx, depth=depth + 1, parent=slot.words)
         return filled
@@ -552,6 +560,27 @@ def narrow(slot: Slot, facts: Facts) -> str:
     start = facts.tokens[keys[0]].start
     ends = [b for b in facts.bounds if b > start]
     return facts.text[start : ends[0] if ends else len(facts.text)]
+
+
+SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
+
+
+def _object_parts(slot: Slot, facts: Facts) -> list[str]:
+    """The parts of the text about an object slot: from each mention of its name to the next
+    boundary, then to the sentence end ("Contractor: X LLC, license no. EL-99812")."""
+    out: list[str] = []
+    text = facts.text
+    for i, weight in key_positions(slot, facts)[:4]:
+        if weight < 1.0:
+            continue
+        start = facts.tokens[i].start
+        ends = [b for b in facts.bounds if b > start]
+        stop = SENTENCE_END.search(text, ends[0] if ends else len(text))
+        for part in (text[start : ends[0] if ends else len(text)],
+                     text[start : stop.start() if stop else len(text)]):  # fmt: skip
+            if part and part != text and part not in out:
+                out.append(part)
+    return out
 
 
 def fill_value(

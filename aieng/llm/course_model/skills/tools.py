@@ -320,7 +320,7 @@ def plan_calls(task: Task, message: str, context: str = "", allow: str = "auto")
         if current:
             groups.append((current[0], message[current[1] : current[2]]))
         if not groups and allow == "required" and tools:
-            groups.append((rank_tools(message, tools)[0][1], message))
+            groups.append((_best_satisfied(task, message), message))
     calls: list[ProposedCall] = []
     texts: list[str] = []
     waiting: list[tuple[ToolSpec, tuple[str, ...]]] = []
@@ -339,6 +339,22 @@ def plan_calls(task: Task, message: str, context: str = "", allow: str = "auto")
                 calls.append(call)
                 texts.append(text)
     return Plan(tuple(calls), tuple(waiting), tuple(texts))
+
+
+def _best_satisfied(task: Task, message: str) -> ToolSpec:
+    """Under tool_choice "required": the tool whose required arguments the message best
+    supplies (the share filled), ties going to the better-matching description."""
+    best: tuple[float, float] | None = None
+    chosen = task.tools[0]
+    for score, tool in rank_tools(message, task.tools):
+        params = tool.parameters or {}
+        required = list(params.get("required") or [])
+        filled, _ = _arguments(tool, message, "", task)
+        share = 1.0 - len(filled.missing) / len(required) if required else 0.5
+        key = (round(share, 3), score)
+        if best is None or key > best:
+            best, chosen = key, tool
+    return chosen
 
 
 def _borrowed(filled: Filled, tool: ToolSpec, calls: list[ProposedCall]) -> bool:
