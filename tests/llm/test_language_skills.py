@@ -1189,3 +1189,28 @@ def test_classify_reads_a_question_with_choices_and_common_label_families(system
 def test_classify_leaves_an_assistants_listed_options_alone():
     system = "You help customers of Acme. Your options are: refund, replacement or store credit."
     assert classify.classify(task(("system", system), ("user", "My blender broke, help?"))) is None
+
+
+@pytest.mark.parametrize(
+    ("system", "text"),
+    [
+        (
+            "You are the assistant for Oakwood Bike Shop. Only help with repairs, rentals and "
+            "the shop's services. Politely decline anything else.",
+            "Could you help me file my income tax return?",
+        ),
+        (
+            "You help only with questions about houseplants and watering.",
+            "Can you prepare my tax return for me?",
+        ),
+    ],
+)
+def test_scope_refuses_another_named_subject_sharing_only_a_cue_word(system, text):
+    reply = respond(task(("system", system), ("user", text)))
+    assert reply.refusal
+
+
+def test_classify_reads_a_bare_choose_list():
+    system = "What is the mood of this comment? Choose positive, negative or neutral. One word."
+    reply = respond(task(("system", system), ("user", "Thanks so much, you were wonderful!")))
+    assert reply.content == "positive"

@@ -35,6 +35,11 @@ _LIST_ONE_OF = re.compile(
     r"(?:\s+the following|\s+these)?(?:\s+(?:labels|categories|options|values))?\s*:?[ \t]*([^.\n?]+)",
     re.I,
 )
+_LIST_CHOOSE = re.compile(  # "Choose positive, negative or neutral."
+    r"\b(?:choose|pick|select)\s*:?\s+((?:[\w\-]+\s*,\s*)+(?:[\w\-]+,?\s+)?(?:or\s+)?[\w\-]+"
+    r"|[\w\-]+\s*,?\s+or\s+[\w\-]+)\s*(?=[.\n;!]|$)",
+    re.I,
+)
 _LIST_HEADER = re.compile(_HEADER + r"[ \t]*(?:are|is|:|=)[ \t]*([^\n.?]+)", re.I)
 _FAMILY_HEADER = re.compile(
     r"\b(?:sentiment|emotions?|mood|tone|priority|severity|urgency|intent|topic|category|label|"
@@ -138,7 +143,15 @@ def _clean_items(raw: str) -> list[str]:
     return items
 
 
-_STRONG_LISTS = (_LIST_BRACKETS, _LIST_ONE_OF, _LIST_HEADER, _LIST_PAREN, _LIST_VERB, _LIST_ANSWER)
+_STRONG_LISTS = (
+    _LIST_BRACKETS,
+    _LIST_ONE_OF,
+    _LIST_CHOOSE,
+    _LIST_HEADER,
+    _LIST_PAREN,
+    _LIST_VERB,
+    _LIST_ANSWER,
+)
 _WEAK_LISTS = (_FAMILY_HEADER, _LIST_QUESTION, _COLON_LIST)
 _WINDOW = (1000, 500)  # label lists sit in the instruction: the start or the end of a prompt
 
@@ -405,7 +418,7 @@ def _explicit_list(text: str) -> bool:
     if not _WHICH.search(text):
         return False
     return (
-        _stated_list(text, (_LIST_BRACKETS, _LIST_ONE_OF, _LIST_HEADER)) is not None
+        _stated_list(text, (_LIST_BRACKETS, _LIST_ONE_OF, _LIST_CHOOSE, _LIST_HEADER)) is not None
         or _inline_definitions(text, cued=True) is not None
     )
 

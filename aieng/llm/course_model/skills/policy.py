@@ -292,6 +292,11 @@ _SCOPE = re.compile(
     r"concerning)|unrelated to|outside(?: of)?)"
     r"|\b(?:answer|help with|respond to|discuss|handle) only (?:questions |requests |queries )?"
     r"(?:about|on|related to|regarding|concerning|with)"
+    r"|\byou (?:help|assist|answer|respond|work) only (?:with |on |to )?(?:questions |requests |"
+    r"queries |topics )?(?:about |on |related to |regarding |concerning |with )?"
+    r"|\b(?:your|the assistant's) (?:sole|only|single|one) (?:purpose|job|task|role|function) is"
+    r"(?: to)?(?: (?:help|assist|answer|support)(?: \w+)?(?: with| on| about)?)?"
+    r"(?: (?:questions|requests|queries) (?:about|on|regarding))?"
     r"|\bstay on[- ]topic\s*[:\-]?(?:\s*(?:only|about|with))?"
     r"|\b(?:your|the) (?:scope|topic|domain) is(?: limited to| restricted to)?"
     r"|\b(?:you are |you're )?(?:limited|restricted) to (?:questions |topics |requests )?"
@@ -338,6 +343,7 @@ class Scope:
 
     phrase: str
     stems: frozenset[str]
+    literal: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=512)
@@ -357,7 +363,10 @@ def stated_scope(system: str) -> Scope | None:
         return None
     extra = " ".join(m.group(1) for m in _IDENTITY.finditer(system))
     stems_ = _topic_stems(" ".join(phrases) + " " + extra, drop=_ROLE_WORDS)
-    return Scope(phrase="; ".join(phrases), stems=frozenset(stems_))
+    literal = {stem(w) for w in words(" ".join(phrases)) if w not in STOPWORDS and len(w) > 1}
+    return Scope(
+        phrase="; ".join(phrases), stems=frozenset(stems_), literal=frozenset(literal - _GENERIC)
+    )
 
 
 def _topic_stems(text: str, drop: frozenset[str] = frozenset()) -> set[str]:
@@ -414,7 +423,10 @@ def _in_scope(task: Task, scope: Scope) -> bool:
     if _DOCUMENTS.search(scope.phrase):
         return _about_documents(task, asked)
     if asked & scope.stems or expand(asked) & scope.stems:
-        return True
+        # a shared word only through the scope's related cues ("return" under "services")
+        # does not hold against a named other subject ("tax return")
+        shared = (asked | expand(asked)) & scope.stems
+        return bool(asked & scope.literal) or len(_named_elsewhere(asked, scope)) < len(shared)
     for tool in task.tools:
         if asked & _topic_stems(tool.name.replace("_", " ") + " " + tool.description):
             return True
@@ -423,6 +435,15 @@ def _in_scope(task: Task, scope: Scope) -> bool:
         if closeness is not None:
             return closeness
     return not other_subjects(user, scope.stems)
+
+
+def _named_elsewhere(asked: set[str], scope: Scope) -> set[str]:
+    """Words of the request that name another subject ("tax"), outside the scope's words."""
+    out: set[str] = set()
+    for _name, names, _cues in DOMAIN_STEMS:
+        if not names & scope.stems:
+            out |= (asked & names) - scope.stems
+    return out
 
 
 def _closeness(user: str, phrase: str) -> bool | None:
