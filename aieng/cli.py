@@ -6,6 +6,8 @@ aieng check ASSIGNMENT [NB]   a learner's self-check
 aieng grade ASSIGNMENT        the instructor's batch grading
 aieng progress                certification per learner and phase
 aieng bench                   print the course's benchmark figures
+aieng contracts test NAME     run a prompt contract's regression suite and gate it
+aieng contracts diff NAME V1 V2  show what changed between two contract versions
 """
 
 from __future__ import annotations
@@ -86,6 +88,46 @@ def _release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _contracts_test(args: argparse.Namespace) -> int:
+    from aieng.contracts import gate, load_cases, load_contract, load_spec, run_suite
+    from aieng.errors import AiengError, UserError
+    from aieng.llm import client
+    from aieng.settings import repo_root
+
+    if not 0.0 <= args.threshold <= 1.0:
+        raise UserError(f"--threshold is a share in [0, 1], not {args.threshold}")
+    contract = load_contract(args.dir, args.name, args.version)
+    golden = repo_root() / "datasets" / "contracts" / args.name
+    cases = load_cases(args.cases or golden / "cases.jsonl", split=args.split)
+    spec = load_spec(args.spec or golden / "spec.json")
+    if not cases:
+        print(f"aieng contracts: no {args.split} cases to run", file=sys.stderr)
+        return 2
+    try:
+        report = run_suite(contract, cases, spec, client=client())
+    except AiengError as error:  # a provider failure stops the run: say so, no traceback
+        print(f"aieng contracts: the suite could not run: {error}", file=sys.stderr)
+        return 2
+    result = gate(report, args.threshold, metric=args.metric)
+    print(f"{contract.name}@{contract.version} on {len(cases)} {args.split} cases")
+    print(report.table())
+    for row in report.rows:
+        if not row.passed:
+            failing = [f for f, score in row.scores.items() if score < 1.0]
+            print(f"  failed {row.id} ({row.kind}): {row.error or ', '.join(failing)}")
+    print(result.message)
+    return 0 if result.passed else 1
+
+
+def _contracts_diff(args: argparse.Namespace) -> int:
+    from aieng.contracts import diff_contracts, load_contract
+
+    old = load_contract(args.dir, args.name, args.old)
+    new = load_contract(args.dir, args.name, args.new)
+    print(diff_contracts(old, new) or f"{args.name}: {args.old} and {args.new} are identical")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="aieng", description="The AI Engineer Roadmap course.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -140,6 +182,37 @@ def build_parser() -> argparse.ArgumentParser:
     release = sub.add_parser("release", help="regenerate labs/ from solutions/ (instructor)")
     release.add_argument("assignments", nargs="*", help="default: every assignment present")
     release.set_defaults(run=_grading_command(_release))
+
+    contracts = sub.add_parser("contracts", help="prompt contracts: regression suites, diffs")
+    contracts_sub = contracts.add_subparsers(dest="action", required=True)
+    contracts_test = contracts_sub.add_parser(
+        "test", help="run a contract's golden cases and gate the result"
+    )
+    contracts_test.add_argument("name", help="the contract's name, e.g. invoice-fields")
+    contracts_test.add_argument("--version", help="default: the latest saved version")
+    contracts_test.add_argument(
+        "--dir", type=Path, default=Path("contracts"), help="saved contracts (default: ./contracts)"
+    )
+    contracts_test.add_argument(
+        "--cases", type=Path, help="default: datasets/contracts/NAME/cases.jsonl"
+    )
+    contracts_test.add_argument(
+        "--spec", type=Path, help="default: datasets/contracts/NAME/spec.json"
+    )
+    contracts_test.add_argument("--split", choices=("dev", "test", "all"), default="dev")
+    contracts_test.add_argument(
+        "--threshold", type=float, default=0.8, help="gate: the lowest passing value (0.8)"
+    )
+    contracts_test.add_argument(
+        "--metric", choices=("pass_rate", "field_accuracy"), default="pass_rate"
+    )
+    contracts_test.set_defaults(run=_grading_command(_contracts_test))
+    contracts_diff = contracts_sub.add_parser("diff", help="diff two saved versions")
+    contracts_diff.add_argument("name")
+    contracts_diff.add_argument("old", help="the older version, e.g. 1.0.0")
+    contracts_diff.add_argument("new", help="the newer version, e.g. 1.1.0")
+    contracts_diff.add_argument("--dir", type=Path, default=Path("contracts"))
+    contracts_diff.set_defaults(run=_grading_command(_contracts_diff))
 
     bench = sub.add_parser("bench", help="print the benchmark figures")
     bench.add_argument("--quick", action="store_true", help="fewer requests, for a smoke run")

@@ -93,4 +93,5 @@ def test_public_names_of_aieng_llm_are_pinned():
         "price",
         "provider",
         "resolve_model",
+        "supports",
     ]

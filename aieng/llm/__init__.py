@@ -6,6 +6,7 @@
 """
 
 from aieng.llm.catalog import cost_usd, price, resolve_model
+from aieng.llm.features import supports
 from aieng.llm.providers import client, model, provider
 from aieng.llm.tokens import count_message_tokens, count_tokens, encoding
 
@@ -19,4 +20,5 @@ __all__ = [
     "price",
     "provider",
     "resolve_model",
+    "supports",
 ]
