@@ -67,10 +67,11 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
-# Feedback: grades, then hidden tests cleared from sources and from outputs.
+# Feedback: grades, hidden tests cleared from sources and outputs, a results table on top.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "aieng.grading.feedback.RedactHiddenTests",
+    "aieng.grading.feedback.FeedbackSummary",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 

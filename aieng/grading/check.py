@@ -111,8 +111,9 @@ class CheckReport:
             lines.append(f"left to write: {', '.join(self.todo)}")
         if any(issue.tampering and issue.kind != "invalid" for issue in self.issues):
             lines.append(
-                "damaged test cells are graded as missing (0 points) and block certification: "
-                f"copy them back from the released lab (labs/{self.assignment}/)"
+                "damaged test cells are put back from the release and run at grading, but the "
+                "damage is reported to your instructor and blocks certification: copy them "
+                f"back from the released lab (labs/{self.assignment}/)"
             )
         if self.evals:
             lines.append(

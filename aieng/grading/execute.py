@@ -28,7 +28,14 @@ from traitlets import Dict, Enum, Int, List, Unicode
 from aieng.grading.bridge import course_model_served
 from aieng.grading.sandbox import CourseKernelManager, GradingKernelManager, SandboxPolicy
 
-__all__ = ["LabExecute", "RunResult", "run_notebook", "timed_out_cells"]
+__all__ = [
+    "LabExecute",
+    "OutputBudget",
+    "RunResult",
+    "record_execution_status",
+    "run_notebook",
+    "timed_out_cells",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -55,9 +62,16 @@ class LabExecute(Execute):
     course_model_socket = Unicode("", help="the course model's socket for sandboxed kernels").tag(
         config=True
     )
+    max_cell_output_bytes = Int(512 * 1024, help="output kept per cell; the rest is cut").tag(
+        config=True
+    )
+    max_notebook_output_bytes = Int(
+        4 * 1024 * 1024, help="output kept per notebook; the rest is cut"
+    ).tag(config=True)
 
     _policy: SandboxPolicy = SandboxPolicy()
     _lab_timeout: int | None = None
+    _budget: OutputBudget | None = None
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("kernel_manager_class", GradingKernelManager)
@@ -75,8 +89,19 @@ class LabExecute(Execute):
             course_model_url=self.course_model_url,
             course_model_socket=self.course_model_socket,
         )
+        self._budget = OutputBudget(self.max_cell_output_bytes, self.max_notebook_output_bytes)
         logger.debug("executing %s: timeout %ss, %s", assignment, self._lab_timeout, self._policy)
         return super().preprocess(nb, resources, km)
+
+    def output(self, outs, msg, display_id, cell_index):
+        out = super().output(outs, msg, display_id, cell_index)
+        if out is not None and self._budget is not None:
+            self._budget.admit(outs, out, cell_index)
+        return out
+
+    async def _check_raise_for_error(self, cell, cell_index, exec_reply):
+        record_execution_status(cell, exec_reply)
+        await super()._check_raise_for_error(cell, cell_index, exec_reply)
 
     def _get_timeout(self, cell: NotebookNode | None) -> int | None:
         if self._lab_timeout:
@@ -88,6 +113,86 @@ class LabExecute(Execute):
         if isinstance(km, GradingKernelManager):
             km.policy = self._policy
         return km
+
+
+def record_execution_status(cell: NotebookNode, execute_reply: dict | None) -> None:
+    """Make the cell's outputs tell what the kernel's reply says.
+
+    nbgrader scores a test cell by whether an error output is present, and
+    learner code decides what is displayed: a patched ``showtraceback`` hides
+    a failing assertion, a printed fake error hides nothing. The execute
+    reply's status is the kernel's own account, so it decides: a failed cell
+    gets an error output naming the exception, a successful one keeps none.
+    """
+    if execute_reply is None:
+        return
+    content = execute_reply.get("content") or {}
+    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    if content.get("status") == "error":
+        if not errors:
+            cell.outputs.append(
+                nbformat.v4.new_output(
+                    "error",
+                    ename=str(content.get("ename") or "Error"),
+                    evalue=str(content.get("evalue") or ""),
+                    traceback=[f"{content.get('ename')}: {content.get('evalue')}"],
+                )
+            )
+    elif content.get("status") == "ok" and errors:
+        cell.outputs = [o for o in cell.outputs if o.get("output_type") != "error"]
+
+
+class OutputBudget:
+    """Caps on output bytes per cell and per notebook; what is over is cut with a note.
+
+    A cell that prints 26 MiB would otherwise land whole in the graded
+    notebook, the gradebook's feedback and the instructor's browser.
+    """
+
+    def __init__(self, per_cell: int, per_notebook: int) -> None:
+        self.per_cell, self.per_notebook = per_cell, per_notebook
+        self.cells: dict[int, int] = {}
+        self.total = 0
+        self.noted: set[int] = set()
+
+    def admit(self, outs: list, out: NotebookNode, cell_index: int) -> None:
+        """Keep ``out`` (already appended to ``outs``) or empty it in place."""
+        size = _output_size(out)
+        used = self.cells.get(cell_index, 0)
+        if used + size <= self.per_cell and self.total + size <= self.per_notebook:
+            self.cells[cell_index] = used + size
+            self.total += size
+            return
+        _empty(out)  # in place: display ids keep pointing at the right index
+        if cell_index not in self.noted:
+            self.noted.add(cell_index)
+            limit = "per cell" if used + size > self.per_cell else "for the whole notebook"
+            cap = self.per_cell if limit == "per cell" else self.per_notebook
+            note = (
+                f"\n[output cut by the grader: more than {cap // 1024} KiB of output {limit}; "
+                "the rest was dropped]\n"
+            )
+            outs.append(nbformat.v4.new_output("stream", name="stderr", text=note))
+
+
+def _output_size(out: NotebookNode) -> int:
+    if out.get("output_type") == "stream":
+        return len(str(out.get("text", "")).encode("utf-8", "replace"))
+    data = out.get("data") or {}
+    size = sum(len(str(value).encode("utf-8", "replace")) for value in data.values())
+    if out.get("output_type") == "error":
+        size += sum(len(line) for line in out.get("traceback", []))
+    return size
+
+
+def _empty(out: NotebookNode) -> None:
+    if out.get("output_type") == "stream":
+        out["text"] = ""
+    elif out.get("output_type") in ("display_data", "execute_result"):
+        out["data"] = {"text/plain": ""}
+    elif out.get("output_type") == "error":
+        out["traceback"] = []
+        out["evalue"] = str(out.get("evalue", ""))[:200]
 
 
 def _record_timeout(cell: NotebookNode, execute_reply: dict, **_) -> None:

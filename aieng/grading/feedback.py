@@ -25,12 +25,13 @@ import re
 import textwrap
 import tokenize
 
-from nbformat.notebooknode import NotebookNode
-from nbgrader.preprocessors import ClearHiddenTests
+from nbformat.notebooknode import NotebookNode, from_dict
+from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
+from traitlets import Bool
 
 from aieng.grading.cells import HIDDEN_BEGIN, HIDDEN_END, hidden_region
 
-__all__ = ["RedactHiddenTests", "redact_outputs"]
+__all__ = ["FeedbackSummary", "RedactHiddenTests", "redact_outputs"]
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 MASK = "[hidden]"
@@ -152,13 +153,90 @@ def _redact_json(value, redactor: _Redactor):
 
 
 class RedactHiddenTests(ClearHiddenTests):
-    """``ClearHiddenTests`` for feedback: clears hidden regions and what outputs quote of them."""
+    """``ClearHiddenTests`` for feedback: clears hidden regions and what outputs quote of them.
+
+    ``reveal`` (``aieng feedback --reveal-hidden``) leaves them, once the
+    instructor has decided to release the hidden tests.
+    """
+
+    reveal = Bool(False, help="show hidden tests in feedback").tag(config=True)
 
     def preprocess_cell(
         self, cell: NotebookNode, resources: dict, cell_index: int
     ) -> tuple[NotebookNode, dict]:
+        if self.reveal:
+            return cell, resources
         hidden = hidden_region(cell.get("source", ""))
         cell, resources = super().preprocess_cell(cell, resources, cell_index)
         if hidden and cell.get("cell_type") == "code":
             cell.outputs = redact_outputs(cell.get("outputs", []), hidden)
         return cell, resources
+
+
+class FeedbackSummary(NbGraderPreprocessor):
+    """A table at the top of the feedback: each graded cell, passed or not, and its points.
+
+    Runs after nbgrader's ``GetGrades``, which writes each graded cell's
+    ``score`` and ``points`` into its metadata.
+    """
+
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        rows = []
+        waiting = _waiting_for_hand_grading(resources)
+        for cell in nb.cells:
+            meta = (cell.get("metadata") or {}).get("nbgrader") or {}
+            if not meta.get("grade") or "points" not in meta:
+                continue
+            name, score, points = meta.get("grade_id", "?"), meta.get("score"), meta["points"]
+            manual = meta.get("solution") or meta.get("task") or cell.get("cell_type") != "code"
+            kind = "written answer" if manual else "eval" if name.startswith("eval-") else "test"
+            if score is None or name in waiting:
+                verdict, score = "to be graded by hand", None
+            elif manual:
+                verdict = "graded"
+            else:
+                verdict = "passed" if float(score) >= float(points) else "failed"
+            shown = "-" if score is None else f"{float(score):g}"
+            rows.append(f"| `{name}` | {kind} | {verdict} | {shown} / {float(points):g} |")
+        if rows:
+            total = (resources.get("nbgrader") or {}).get("score")
+            possible = (resources.get("nbgrader") or {}).get("max_score")
+            lines = [
+                "## Your results",
+                "",
+                "| cell | kind | result | points |",
+                "| --- | --- | --- | --- |",
+            ]
+            lines += rows
+            if total is not None and possible:
+                lines += ["", f"**Total: {float(total):g} / {float(possible):g}**"]
+            lines += [
+                "",
+                "Each test cell also runs hidden tests: a failed cell whose visible checks "
+                "pass failed on cases you have not seen.",
+            ]
+            cell = from_dict(
+                {
+                    "cell_type": "markdown",
+                    "id": "aieng-results",
+                    "metadata": {},
+                    "source": "\n".join(lines),
+                }
+            )
+            nb.cells.insert(0, cell)
+        return nb, resources
+
+
+def _waiting_for_hand_grading(resources: dict) -> set[str]:
+    """grade_ids of this submission that still need a human (the gradebook knows)."""
+    from aieng.grading.nbconfig import open_gradebook
+
+    info = resources.get("nbgrader") or {}
+    try:
+        with open_gradebook(info["db_url"]) as gb:
+            notebook = gb.find_submission_notebook(
+                info["notebook"], info["assignment"], info["student"]
+            )
+            return {grade.name for grade in notebook.grades if grade.needs_manual_grade}
+    except Exception:  # noqa: BLE001 - the table then shows the stored score
+        return set()

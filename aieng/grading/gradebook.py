@@ -1,21 +1,20 @@
 """Reading grades out of nbgrader's gradebook, and merging gradebooks.
 
 Grading workers each write their own SQLite gradebook (SQLite must not be
-written by several processes at once); once they are done, ``merge_grades``
-copies what autograde wrote (automatic scores, the needs-manual-grade flags,
-automatic comments, timestamps) into the course's gradebook, leaving manual
-grades there untouched, as nbgrader's own autograde does on a regrade.
+written by several processes at once). After each submission the worker
+exports what autograde wrote (automatic scores, the needs-manual-grade flags,
+automatic comments, timestamps) and the pipeline imports it into the course's
+gradebook in one transaction, leaving manual grades there untouched, as
+nbgrader's own autograde does on a regrade.
 """
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import warnings
-from collections.abc import Iterable
-from pathlib import Path
+from datetime import datetime, timedelta
 
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import MissingEntry
 from sqlalchemy.exc import SAWarning
 
 from aieng.errors import UserError
@@ -23,7 +22,14 @@ from aieng.grading.layout import CourseLayout
 from aieng.grading.nbconfig import course_api, course_config, open_gradebook
 from aieng.grading.rules import AssignmentRule, CellResult
 
-__all__ = ["cell_results", "ensure_assignment", "merge_grades", "submitted_learners"]
+__all__ = [
+    "cell_results",
+    "ensure_assignment",
+    "export_grades",
+    "forget_submission",
+    "import_grades",
+    "submitted_learners",
+]
 
 
 def ensure_assignment(layout: CourseLayout, assignment: str) -> None:
@@ -76,44 +82,78 @@ def cell_results(
     return tuple(results)
 
 
-def merge_grades(source_db: Path, target_db_url: str, assignment: str, learners: Iterable[str]):
-    """Copy the autograde results of ``learners`` from ``source_db`` into the target."""
-    learners = list(learners)
-    if not learners:
-        return
-    # Read the worker's gradebook from a copy: it is closed, but never lock it twice.
-    with tempfile.TemporaryDirectory(prefix="aieng-merge-") as tmp:
-        copy = Path(tmp) / "gradebook.db"
-        shutil.copyfile(source_db, copy)
-        with (
-            open_gradebook(f"sqlite:///{copy}") as src,
-            open_gradebook(target_db_url) as dst,
-            warnings.catch_warnings(),
-        ):
-            # nbgrader's own autograde triggers the same harmless SQLAlchemy warning
-            warnings.simplefilter("ignore", SAWarning)
-            for learner in learners:
-                _merge_one(src, dst, assignment, learner)
+def export_grades(db_url: str, assignment: str, learner: str) -> dict:
+    """What autograde wrote for one submission, as plain data a pipe can carry.
+
+    The worker reads it from its own gradebook right after grading, so the
+    course gradebook is only ever written by the one process that imports it.
+    """
+    with open_gradebook(db_url) as gb:
+        submitted = gb.find_submission(assignment, learner)
+        student = submitted.student
+        extension = submitted.extension
+        return {
+            "student": {
+                "first_name": student.first_name,
+                "last_name": student.last_name,
+                "email": student.email,
+            },
+            "timestamp": submitted.timestamp.isoformat() if submitted.timestamp else None,
+            "extension_s": extension.total_seconds() if extension else None,
+            "notebooks": [
+                {
+                    "name": notebook.name,
+                    "flagged": notebook.flagged,
+                    "late_submission_penalty": notebook.late_submission_penalty,
+                    "grades": [
+                        [grade.name, grade.auto_score, grade.needs_manual_grade]
+                        for grade in notebook.grades
+                    ],
+                    "comments": [[c.name, c.auto_comment] for c in notebook.comments],
+                }
+                for notebook in submitted.notebooks
+            ],
+        }
 
 
-def _merge_one(src: Gradebook, dst: Gradebook, assignment: str, learner: str) -> None:
-    submitted = src.find_submission(assignment, learner)
-    student = submitted.student
-    dst.update_or_create_student(
-        learner, first_name=student.first_name, last_name=student.last_name, email=student.email
-    )
-    target = dst.update_or_create_submission(assignment, learner, timestamp=submitted.timestamp)
-    target.extension = submitted.extension
-    for notebook in submitted.notebooks:
-        other = dst.find_submission_notebook(notebook.name, assignment, learner)
-        other.flagged = notebook.flagged
-        other.late_submission_penalty = notebook.late_submission_penalty
-        for grade in notebook.grades:
-            mine = dst.find_grade(grade.name, notebook.name, assignment, learner)
-            mine.auto_score = grade.auto_score
-            mine.needs_manual_grade = grade.needs_manual_grade
-        for comment in notebook.comments:
-            dst.find_comment(
-                comment.name, notebook.name, assignment, learner
-            ).auto_comment = comment.auto_comment
-    dst.db.commit()
+def import_grades(db_url: str, assignment: str, learner: str, grades: dict) -> None:
+    """Write one submission's exported grades into the gradebook, in one transaction.
+
+    Manual grades already there are kept, as nbgrader's own autograde keeps
+    them on a regrade.
+    """
+    with open_gradebook(db_url) as dst, warnings.catch_warnings():
+        # nbgrader's own autograde triggers the same harmless SQLAlchemy warning
+        warnings.simplefilter("ignore", SAWarning)
+        dst.update_or_create_student(learner, **grades["student"])
+        stamp = grades["timestamp"]
+        target = dst.update_or_create_submission(
+            assignment, learner, timestamp=datetime.fromisoformat(stamp) if stamp else None
+        )
+        extension = grades["extension_s"]
+        target.extension = timedelta(seconds=extension) if extension is not None else None
+        for notebook in grades["notebooks"]:
+            name = notebook["name"]
+            other = dst.find_submission_notebook(name, assignment, learner)
+            other.flagged = notebook["flagged"]
+            other.late_submission_penalty = notebook["late_submission_penalty"]
+            for grade_name, auto_score, needs_manual in notebook["grades"]:
+                mine = dst.find_grade(grade_name, name, assignment, learner)
+                mine.auto_score, mine.needs_manual_grade = auto_score, needs_manual
+            for comment_name, auto_comment in notebook["comments"]:
+                dst.find_comment(
+                    comment_name, name, assignment, learner
+                ).auto_comment = auto_comment
+        dst.db.commit()
+
+
+def forget_submission(db_url: str, assignment: str, learner: str) -> bool:
+    """Remove a learner's graded submission, so that no older score outlives a
+    resubmission that could not be graded. True if there was one."""
+    with open_gradebook(db_url) as gb, warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)
+        try:
+            gb.remove_submission(assignment, learner)
+        except MissingEntry:
+            return False
+        return True

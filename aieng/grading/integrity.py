@@ -11,9 +11,10 @@ release in ``labs/`` and names each problem:
 - ``altered``: a test cell's source, type or nbgrader metadata changed;
 - ``stripped``: a test cell is there but lost its nbgrader metadata;
 - ``renamed``: a test cell is there under another ``grade_id``;
-- ``added``: a scored cell the release does not have.
+- ``added``: a scored cell the release does not have;
+- ``duplicated``: several cells share one ``grade_id`` (a copied cell).
 
-Those are tampering. The same checks on the learner's own answer cells
+The first six are tampering; a duplicate is usually a copy-paste slip. The same checks on the learner's own answer cells
 (``answer-deleted``, ...) are damage that only costs the learner points.
 """
 
@@ -36,7 +37,14 @@ from aieng.grading.cells import (
     normalise_source,
 )
 
-__all__ = ["IntegrityReport", "Issue", "NotebookUnreadable", "inspect_notebook", "read_notebook"]
+__all__ = [
+    "IntegrityReport",
+    "Issue",
+    "NotebookUnreadable",
+    "find_moved",
+    "inspect_notebook",
+    "read_notebook",
+]
 
 MAX_NOTEBOOK_BYTES = 25 * 1024 * 1024
 TAMPERING = {"invalid", "deleted", "altered", "stripped", "renamed", "added"}
@@ -154,6 +162,11 @@ def _compare(submitted: NotebookNode, release: NotebookNode) -> list[Issue]:
         if grade_id(cell):
             by_id.setdefault(grade_id(cell), []).append(cell)
     explained: set[str] = set()
+    for gid, cells in by_id.items():
+        if len(cells) > 1:
+            issues.append(
+                Issue("duplicated", gid, f"{len(cells)} cells share this grade_id; one is graded")
+            )
     for gid, original in released.items():
         test, answer = is_test_cell(original), is_answer_cell(original)
         if not (test or answer):
@@ -165,7 +178,7 @@ def _compare(submitted: NotebookNode, release: NotebookNode) -> list[Issue]:
             elif by_id[gid][0].get("cell_type") != original.get("cell_type"):
                 issues.append(Issue("answer-altered", gid, "answer cell changed type"))
             continue
-        match = _find_moved(original, submitted, test)
+        match = find_moved(original, submitted, test)
         if match is None:
             what = "test cell" if test else "answer cell"
             issues.append(Issue(f"{prefix}deleted", gid, f"{what} deleted"))
@@ -196,7 +209,7 @@ def _altered(gid: str, original: NotebookNode, cell: NotebookNode) -> list[Issue
     return []
 
 
-def _find_moved(original: NotebookNode, nb: NotebookNode, test: bool) -> NotebookNode | None:
+def find_moved(original: NotebookNode, nb: NotebookNode, test: bool) -> NotebookNode | None:
     """The submission's cell that is ``original`` under another (or no) grade_id."""
     released_gid = grade_id(original)
     candidates = [cell for cell in nb.cells if grade_id(cell) != released_gid]

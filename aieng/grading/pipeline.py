@@ -6,8 +6,11 @@ An ordered list of small steps over one typed context, ``GradingRun``:
     InspectIntegrity    invalid JSON, deleted / altered / stripped / renamed test cells
     PrepareGradebook    the assignment's cells in the course gradebook
     Autograde           nbgrader autograde + generate_feedback, caged and timed,
-                        in parallel workers with their own scratch course each
-    MergeGrades         worker gradebooks -> the course gradebook, one writer
+                        in parallel workers with their own scratch course each;
+                        each result goes into the course gradebook as it comes
+                        (one writer, one transaction) and into a journal, so a
+                        killed run resumes where it stopped
+    DropStaleGrades     a submission that could not be graded keeps no older score
     DecideOutcomes      graded / not gradable / tampered / timed out, certified?
     SaveRecords         .grading/results/<assignment>.json for ``aieng progress``
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import logging
 import shutil
 import sys
@@ -32,13 +36,13 @@ import nbformat
 from tqdm import tqdm
 
 from aieng.errors import UserError
-from aieng.grading.cells import grade_id
-from aieng.grading.gradebook import ensure_assignment, merge_grades
+from aieng.grading.gradebook import ensure_assignment, forget_submission, import_grades
 from aieng.grading.integrity import IntegrityReport, inspect_notebook
 from aieng.grading.layout import CourseLayout
 from aieng.grading.outcome import Outcome, Status, render_table
 from aieng.grading.pool import WorkerPool
-from aieng.grading.records import save_outcomes
+from aieng.grading.records import Journal, save_outcomes
+from aieng.grading.repair import gradable_notebook
 from aieng.grading.rules import AssignmentRule, certified, rule_for
 from aieng.grading.submissions import Submission, collect_submissions
 from aieng.grading.worker import JobResult, SlotSpec
@@ -64,8 +68,8 @@ class GradingRun:
     staged: dict[str, bytes] | None = None
     gradebook: bool | None = None
     results: dict[str, JobResult] | None = None
-    slots: dict[str, Path] | None = None
-    merged: bool | None = None
+    resumed: int = 0
+    dropped: tuple[str, ...] | None = None
     outcomes: list[Outcome] | None = None
     record: Path | None = None
 
@@ -117,19 +121,8 @@ class InspectIntegrity(Step):
             report = inspect_notebook(submission.data, release)
             run.reports[submission.learner] = report
             if report.readable:
-                run.staged[submission.learner] = _gradable_bytes(report.notebook, release)
-
-
-def _gradable_bytes(nb, release) -> bytes:
-    """The submission as nbgrader can grade it: cells with grade_ids the release
-    does not have lose their nbgrader metadata (nbgrader would fail the whole
-    submission on them); integrity has already reported them."""
-    known = {grade_id(cell) for cell in release.cells if grade_id(cell)}
-    for cell in nb.cells:
-        meta = cell.get("metadata", {})
-        if "nbgrader" in meta and grade_id(cell) not in known:
-            del meta["nbgrader"]
-    return nbformat.writes(nb).encode("utf-8")
+                notebook, _ = gradable_notebook(report, release)
+                run.staged[submission.learner] = nbformat.writes(notebook).encode("utf-8")
 
 
 class PrepareGradebook(Step):
@@ -142,11 +135,19 @@ class PrepareGradebook(Step):
 
 class Autograde(Step):
     needs = ("staged", "gradebook")
-    gives = ("results", "slots")
+    gives = ("results",)
 
     def run(self, run: GradingRun) -> None:
-        learners = sorted(run.staged)
-        run.results, run.slots = {}, {}
+        journal = Journal(run.layout, run.assignment)
+        digests = {learner: _digest(run, data) for learner, data in run.staged.items()}
+        run.results = {}
+        for learner, (digest, data) in journal.load().items():
+            if digests.get(learner) == digest:
+                run.results[learner] = JobResult.from_json(data)
+        run.resumed = len(run.results)
+        if run.resumed:
+            logger.warning("resuming: %d submission(s) kept from an interrupted run", run.resumed)
+        learners = sorted(set(run.staged) - set(run.results))
         bar = tqdm(
             total=len(run.submissions),
             desc=f"grading {run.assignment}",
@@ -160,6 +161,7 @@ class Autograde(Step):
             return
         scratch = run.layout.grading / "scratch"
         count = max(1, min(run.workers, len(learners)))
+        tally: dict[str, int] = {}
         with tempfile.TemporaryDirectory(prefix="aieng-grade-") as tmp:
             specs = [self._slot(run, scratch / f"slot-{i}", i, tmp) for i in range(count)]
             pool = WorkerPool(specs, run.rule.submission_limit_s)
@@ -168,14 +170,18 @@ class Autograde(Step):
                 _stage(specs[index], learner, run)
 
             def done(result: JobResult) -> None:
+                slot = CourseLayout(Path(specs[pool.assigned[result.learner]].root))
+                _keep(run, slot, result)
+                journal.record(result.learner, digests[result.learner], result.to_json())
+                kind = "graded" if result.ok else "timed out" if result.stopped else "failed"
+                tally[kind] = tally.get(kind, 0) + 1
                 bar.update(1)
-                bar.set_postfix_str(result.learner[:20])
+                bar.set_postfix_str(", ".join(f"{n} {k}" for k, n in sorted(tally.items())))
 
             try:
-                run.results = pool.run(learners, stage, done)
+                run.results.update(pool.run(learners, stage, done))
             finally:
                 bar.close()
-        run.slots = {learner: Path(specs[i].root) for learner, i in pool.assigned.items()}
 
     def _slot(self, run: GradingRun, root: Path, index: int, tmp: str) -> SlotSpec:
         if root.exists():
@@ -201,6 +207,29 @@ class Autograde(Step):
         )
 
 
+def _digest(run: GradingRun, staged: bytes) -> str:
+    """Same submission, same tests, same limits: the same grade (what resuming relies on)."""
+    digest = hashlib.sha256(staged)
+    digest.update(run.layout.source_notebook(run.assignment).read_bytes())
+    digest.update(repr(run.rule).encode())
+    return digest.hexdigest()
+
+
+def _keep(run: GradingRun, slot: CourseLayout, result: JobResult) -> None:
+    """Put one finished submission into the course: grades, then its folders."""
+    if not (result.ok and result.grades):
+        return
+    import_grades(run.layout.db_url, run.assignment, result.learner, result.grades)
+    for folder in ("autograded", "feedback", "submitted"):
+        source = getattr(slot, folder) / result.learner / run.assignment
+        target = getattr(run.layout, folder) / result.learner / run.assignment
+        if not source.is_dir() or target.resolve().is_relative_to(run.source.resolve()):
+            continue  # never overwrite the learners' own submissions folder
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(source, target)
+
+
 def _stage(spec: SlotSpec, learner: str, run: GradingRun) -> None:
     folder = spec.layout.submitted / learner / run.assignment
     if folder.exists():
@@ -212,35 +241,30 @@ def _stage(spec: SlotSpec, learner: str, run: GradingRun) -> None:
         (folder / "timestamp.txt").write_text(submission.timestamp, encoding="utf-8")
 
 
-class MergeGrades(Step):
-    needs = ("results", "slots")
-    gives = ("merged",)
+class DropStaleGrades(Step):
+    needs = ("submissions", "results")
+    gives = ("dropped",)
 
     def run(self, run: GradingRun) -> None:
-        by_slot: dict[Path, list[str]] = {}
-        for learner, result in run.results.items():
-            if result.ok:
-                by_slot.setdefault(run.slots[learner], []).append(learner)
-        for root, learners in sorted(by_slot.items()):
-            work = CourseLayout(root)
-            merge_grades(work.gradebook, run.layout.db_url, run.assignment, learners)
-            for learner in learners:
-                for folder in ("autograded", "feedback", "submitted"):
-                    self._copy(work, run, folder, learner)
-        run.merged = True
-
-    def _copy(self, work: CourseLayout, run: GradingRun, folder: str, learner: str) -> None:
-        source = getattr(work, folder) / learner / run.assignment
-        target = getattr(run.layout, folder) / learner / run.assignment
-        if not source.is_dir() or target.resolve().is_relative_to(run.source.resolve()):
-            return  # never overwrite the learners' own submissions folder
-        if target.exists():
-            shutil.rmtree(target)
-        shutil.copytree(source, target)
+        """A learner whose new submission could not be graded loses the old grade:
+        an old score shown against a new submission would be false."""
+        dropped = []
+        for submission in run.submissions:
+            result = run.results.get(submission.learner)
+            if result is not None and result.ok:
+                continue
+            learner = submission.learner
+            if forget_submission(run.layout.db_url, run.assignment, learner):
+                dropped.append(learner)
+            for folder in ("autograded", "feedback"):
+                stale = getattr(run.layout, folder) / learner / run.assignment
+                if stale.is_dir():
+                    shutil.rmtree(stale)
+        run.dropped = tuple(dropped)
 
 
 class DecideOutcomes(Step):
-    needs = ("submissions", "reports", "results", "merged")
+    needs = ("submissions", "reports", "results", "dropped")
     gives = ("outcomes",)
 
     def run(self, run: GradingRun) -> None:
@@ -303,6 +327,7 @@ class SaveRecords(Step):
 
     def run(self, run: GradingRun) -> None:
         run.record = save_outcomes(run.layout, run.assignment, run.outcomes)
+        Journal(run.layout, run.assignment).clear()  # the run is complete
 
 
 STEPS: list[Step] = [
@@ -310,7 +335,7 @@ STEPS: list[Step] = [
     InspectIntegrity(),
     PrepareGradebook(),
     Autograde(),
-    MergeGrades(),
+    DropStaleGrades(),
     DecideOutcomes(),
     SaveRecords(),
 ]

@@ -8,7 +8,9 @@ on disk where anything may have happened to them.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from aieng.grading.layout import CourseLayout
 from aieng.grading.outcome import Outcome, Status
 from aieng.grading.rules import CellResult
 
-__all__ = ["AssignmentRecord", "LearnerRecord", "load_records", "save_outcomes"]
+__all__ = ["AssignmentRecord", "Journal", "LearnerRecord", "load_records", "save_outcomes"]
 
 logger = logging.getLogger(__name__)
 
@@ -96,3 +98,41 @@ def save_outcomes(layout: CourseLayout, assignment: str, outcomes: list[Outcome]
     tmp.write_text(record.model_dump_json(indent=1), encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+class Journal:
+    """What an unfinished ``aieng grade`` run already graded, one line per submission.
+
+    Each finished submission is appended (and flushed to disk) right after its
+    grades are in the gradebook. A run killed at any moment leaves the journal
+    behind; the next run keeps the entries whose submission and tests are
+    byte-for-byte the same and grades only the rest. A run that completes
+    removes it, so a later run grades everything afresh.
+    """
+
+    def __init__(self, layout: CourseLayout, assignment: str) -> None:
+        self.path = layout.grading / "journal" / f"{assignment}.jsonl"
+
+    def load(self) -> dict[str, tuple[str, dict]]:
+        """learner -> (digest, result data) of the entries that can be read."""
+        entries: dict[str, tuple[str, dict]] = {}
+        if not self.path.is_file():
+            return entries
+        for line in self.path.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                entry = json.loads(line)
+                entries[entry["learner"]] = (entry["digest"], entry["result"])
+            except (ValueError, KeyError, TypeError):
+                continue  # a line cut short by a kill
+        return entries
+
+    def record(self, learner: str, digest: str, result: dict) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        line = json.dumps({"learner": learner, "digest": digest, "result": result})
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def clear(self) -> None:
+        self.path.unlink(missing_ok=True)

@@ -35,7 +35,13 @@ from jupyter_client.kernelspec import NATIVE_KERNEL_NAME, NoSuchKernel
 from aieng.grading.bridge import SANDBOX_MODEL_PORT, bridge_command
 from aieng.settings import repo_root
 
-__all__ = ["CourseKernelManager", "GradingKernelManager", "SandboxPolicy", "bwrap_available"]
+__all__ = [
+    "CourseKernelManager",
+    "GradingKernelManager",
+    "SandboxPolicy",
+    "bwrap_available",
+    "describe_protection",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +66,9 @@ OFFLINE_ENV = {
     "MPLBACKEND": "Agg",
     "OMP_NUM_THREADS": "1",
     "PYTHONDONTWRITEBYTECODE": "1",
+    # glibc reserves a 64 MiB arena per thread: under an address-space cap a
+    # kernel that streams output (many threads) died at 1 GiB; two arenas do.
+    "MALLOC_ARENA_MAX": "2",
 }
 FILE_SIZE_CAP = 1 << 30
 
@@ -283,3 +292,20 @@ def _kept_paths() -> tuple[str, ...]:
     paths = {sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable))}
     paths.add(str(repo_root()))
     return tuple(sorted(os.path.realpath(path) for path in paths))
+
+
+def describe_protection(mode: str = "auto") -> str:
+    """One plain sentence on what cages learner code in this grading run."""
+    common = (
+        "memory cap, per-cell and per-submission time limits, output caps, its own "
+        "session and a scratch course"
+    )
+    if SandboxPolicy(mode=mode).use_bwrap:
+        return (
+            f"protection: bubblewrap sandbox (read-only system, solutions, gradebook and other "
+            f"learners' work hidden, writes only to its scratch folder, no network) + {common}"
+        )
+    return (
+        f"protection: process limits only ({common}); NO sandbox, so learner code can read "
+        "files this user can read and reach the network (install bubblewrap to close that)"
+    )

@@ -12,6 +12,7 @@ starts another on the same scratch course.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
@@ -25,7 +26,7 @@ import nbformat
 
 from aieng.grading.bridge import course_model_served
 from aieng.grading.execute import timed_out_cells
-from aieng.grading.gradebook import cell_results
+from aieng.grading.gradebook import cell_results, export_grades
 from aieng.grading.layout import CourseLayout
 from aieng.grading.nbconfig import course_api, course_config
 from aieng.grading.rules import AssignmentRule, CellResult
@@ -68,6 +69,15 @@ class JobResult:
     feedback: bool = False
     seconds: float = 0.0
     stopped: bool = False  # killed for running past the submission time limit
+    grades: dict | None = None  # what autograde wrote, for the course gradebook
+
+    def to_json(self) -> dict:
+        return {**dataclasses.asdict(self), "cells": [vars(cell) for cell in self.cells]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> JobResult:
+        cells = tuple(CellResult(**cell) for cell in data.get("cells", []))
+        return cls(**{**data, "cells": cells, "timed_out": tuple(data.get("timed_out", []))})
 
 
 def _redirect_output(path: Path) -> None:
@@ -142,6 +152,7 @@ def grade_one(api, spec: SlotSpec, learner: str, model: ModelSettings) -> JobRes
         nb = nbformat.read(graded, as_version=4)
         timed_out = tuple(_label(nb.cells[i], i) for i in timed_out_cells(nb))
     cells = cell_results(layout.db_url, assignment, learner, spec.rule)
+    grades = export_grades(layout.db_url, assignment, learner)
     feedback = api.generate_feedback(assignment, learner, force=True)
     return JobResult(
         learner,
@@ -151,6 +162,7 @@ def grade_one(api, spec: SlotSpec, learner: str, model: ModelSettings) -> JobRes
         timed_out,
         bool(feedback.get("success")),
         time.monotonic() - started,
+        grades=grades,
     )
 
 

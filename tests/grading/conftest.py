@@ -144,6 +144,27 @@ def build_submissions(folder: Path, lab, solution, solutions_dir: Path) -> None:
         "while True:\n    time.sleep(0.1)\n"
     )
     _write(answered(lab, stubborn), folder / "stubborn.ipynb")
+    # a copied answer cell and a copied test cell (JupyterLab gives copies new ids)
+    duplicated = copy.deepcopy(reference)
+    for gid in ("answer-add", "test-add"):
+        twin = copy.deepcopy(cell_by_id(duplicated, gid))
+        twin.id = f"{gid}-copy"
+        duplicated.cells.insert(duplicated.cells.index(cell_by_id(duplicated, gid)) + 1, twin)
+    _write(duplicated, folder / "duplicator.ipynb")
+    # a wrong answer whose failing tests would display nothing
+    patcher = (
+        "def add(a, b):\n    return 0\n\n"
+        "ip = get_ipython()\n"
+        "ip.showtraceback = lambda *args, **kwargs: None\n"
+        "ip._showtraceback = lambda *args, **kwargs: None\n"
+    )
+    _write(answered(lab, patcher), folder / "patcher.ipynb")
+    # a right answer that prints 30 MiB
+    flood = (
+        "import sys\ndef add(a, b):\n    return a + b\n\n"
+        "for _ in range(30):\n    sys.stdout.write('x' * 1024**2)\n    sys.stdout.flush()\n"
+    )
+    _write(answered(lab, flood), folder / "flooder.ipynb")
 
 
 @dataclass(frozen=True)
@@ -151,11 +172,13 @@ class GradedBatch:
     layout: CourseLayout
     submissions: Path
     outcomes: dict[str, Outcome]
+    mode: str  # "sandbox" (bubblewrap where usable) or "fallback" (process limits only)
 
 
-@pytest.fixture(scope="session")
-def graded_batch(tmp_path_factory, fixture_lab, fixture_solution) -> GradedBatch:
-    layout = make_course(tmp_path_factory.mktemp("graded-course"))
+@pytest.fixture(scope="session", params=["sandbox", "fallback"])
+def graded_batch(request, tmp_path_factory, fixture_lab, fixture_solution) -> GradedBatch:
+    """The hostile batch, graded under bubblewrap and under process limits alone."""
+    layout = make_course(tmp_path_factory.mktemp(f"graded-course-{request.param}"))
     submissions = tmp_path_factory.mktemp("submissions")
     build_submissions(submissions, fixture_lab, fixture_solution, layout.solutions)
     outcomes = grade(
@@ -164,6 +187,7 @@ def graded_batch(tmp_path_factory, fixture_lab, fixture_solution) -> GradedBatch
         workers=2,
         layout=layout,
         rule=FIXTURE_RULE,
+        sandbox="auto" if request.param == "sandbox" else "none",
         show_progress=False,
     )
-    return GradedBatch(layout, submissions, {o.learner: o for o in outcomes})
+    return GradedBatch(layout, submissions, {o.learner: o for o in outcomes}, request.param)

@@ -18,7 +18,7 @@ from aieng.grading.nbconfig import open_gradebook
 from aieng.grading.outcome import Status
 from aieng.grading.pipeline import STEPS, check_order, grade, outcome_table
 from aieng.grading.records import load_records
-from aieng.grading.sandbox import bwrap_available
+from aieng.grading.sandbox import bwrap_available, describe_protection
 
 pytestmark = pytest.mark.slow  # runs nbgrader and kernels
 
@@ -33,11 +33,14 @@ def test_every_submission_is_accounted_for(graded_batch):
         "broken",
         "constant",
         "deleter",
+        "duplicator",
         "empty",
+        "flooder",
         "hog",
         "late",
         "looper",
         "notebookless",
+        "patcher",
         "quitter",
         "renamer",
         "snooper",
@@ -89,6 +92,52 @@ def test_altered_test_cell_is_graded_as_released(graded_batch):
     # the learner's "assert True" is replaced by the released test (and its hidden part)
     alterer = graded_batch.outcomes["alterer"]
     assert alterer.auto_score == 3
+
+
+@pytest.mark.parametrize("learner", ["deleter", "stripper", "renamer"])
+def test_missing_test_cells_are_restored_run_and_reported_in_feedback(graded_batch, learner):
+    outcome = graded_batch.outcomes[learner]
+    assert outcome.count("test") == (1, 1) and outcome.auto_score == 3  # the release's test ran
+    path = graded_batch.layout.feedback / learner / FIXTURE / f"{FIXTURE}.html"
+    text = html.unescape(re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8")))
+    assert "Grading note" in text and "test-add" in text and "the release's test was run" in text
+
+
+def test_duplicated_cells_are_graded_once_and_reported(graded_batch):
+    duplicator = graded_batch.outcomes["duplicator"]
+    assert duplicator.status is Status.GRADED and duplicator.certified
+    assert duplicator.auto_score == 3
+    assert len(duplicator.cells) == len(graded_batch.outcomes["ada"].cells)
+    assert sum("share this grade_id" in reason for reason in duplicator.reasons) == 2
+
+
+def test_hiding_error_display_does_not_fake_a_pass(graded_batch):
+    patcher = graded_batch.outcomes["patcher"]  # add() returns 0, tracebacks patched away
+    assert patcher.status is Status.GRADED
+    assert patcher.auto_score == 0 and not patcher.certified
+
+
+def test_huge_output_is_cut_with_a_note(graded_batch):
+    flooder = graded_batch.outcomes["flooder"]
+    assert flooder.status is Status.GRADED and flooder.certified
+    graded = graded_batch.layout.autograded / "flooder" / FIXTURE / f"{FIXTURE}.ipynb"
+    assert graded.stat().st_size < 2 * 1024**2
+    assert "output cut by the grader" in graded.read_text(encoding="utf-8")
+    feedback = graded_batch.layout.feedback / "flooder" / FIXTURE / f"{FIXTURE}.html"
+    assert feedback.stat().st_size < 3 * 1024**2
+
+
+def test_feedback_names_each_test_with_its_result_and_points(graded_batch):
+    def results(learner):
+        path = graded_batch.layout.feedback / learner / FIXTURE / f"{FIXTURE}.html"
+        return html.unescape(re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
+
+    ada, blank = results("ada"), results("blank")
+    assert "Your results" in ada
+    assert re.search(r"test-add\s+test\s+passed\s+2 / 2", ada), ada[:2000]
+    assert re.search(r"eval-add-accuracy\s+eval\s+passed\s+1 / 1", ada)
+    assert re.search(r"memo-design\s+written answer\s+to be graded by hand", ada)
+    assert re.search(r"test-add\s+test\s+failed\s+0 / 2", blank)
 
 
 def test_invalid_json_is_not_gradable_and_the_batch_goes_on(graded_batch):
@@ -146,6 +195,8 @@ def test_malformed_timestamp_is_ignored_with_a_note(graded_batch):
 
 @pytest.mark.skipif(not bwrap_available(), reason="bubblewrap is not installed or not usable")
 def test_learner_code_cannot_read_answers_or_write_outside(graded_batch):
+    if graded_batch.mode == "fallback":
+        pytest.skip("without a sandbox only process limits apply (stated in the report)")
     graded = graded_batch.layout.autograded / "snooper" / FIXTURE / f"{FIXTURE}.ipynb"
     nb = nbformat.read(graded, as_version=4)
     text = "".join(
@@ -199,6 +250,12 @@ def test_table_lists_every_learner_with_status(graded_batch):
     for status in ("graded", "not gradable", "tampered", "timed out"):
         assert status in table
     assert "3/3" in table and "0/3" in table
+
+
+def test_the_report_states_the_protection_in_force():
+    assert "NO sandbox" in describe_protection("none")
+    if bwrap_available():
+        assert "bubblewrap sandbox" in describe_protection("auto")
 
 
 def test_steps_are_in_an_order_that_satisfies_their_needs():
