@@ -4,6 +4,7 @@ aieng serve [--port P]        run the course model (OpenAI-compatible) here
 aieng course                  run the ladder offline, autograde, certify
 aieng check ASSIGNMENT [NB]   a learner's self-check
 aieng grade ASSIGNMENT        the instructor's batch grading
+aieng feedback ASSIGNMENT     feedback HTML again (--reveal-hidden once released)
 aieng progress                certification per learner and phase
 aieng bench                   print the course's benchmark figures
 aieng contracts test NAME     run a prompt contract's regression suite and gate it
@@ -66,10 +67,32 @@ def _check(args: argparse.Namespace) -> int:
 
 def _grade(args: argparse.Namespace) -> int:
     from aieng.grading import grade
-    from aieng.grading.pipeline import outcome_table
+    from aieng.grading.layout import CourseLayout
+    from aieng.grading.pipeline import outcome_summary, outcome_table
+    from aieng.grading.progress import write_csv
+    from aieng.grading.sandbox import describe_protection
 
-    outcomes = grade(args.assignment, args.submissions, workers=args.workers)
-    print(outcome_table(outcomes) if outcomes else "no submissions found")
+    print(describe_protection(args.sandbox), flush=True)
+    outcomes = grade(args.assignment, args.submissions, workers=args.workers, sandbox=args.sandbox)
+    if not outcomes:
+        print("no submissions found")
+        return 0
+    print(outcome_table(outcomes))
+    print(outcome_summary(outcomes))
+    path = CourseLayout.default().reports / f"{args.assignment}-grades.csv"
+    print(f"CSV with the reasons: {write_csv(outcomes, path)}")
+    print(f"feedback: .grading/feedback/<learner>/{args.assignment}/ (hidden tests redacted)")
+    return 0
+
+
+def _feedback(args: argparse.Namespace) -> int:
+    from aieng.grading.handback import regenerate_feedback
+
+    written = regenerate_feedback(args.assignment, reveal_hidden=args.reveal_hidden)
+    shown = "hidden tests SHOWN" if args.reveal_hidden else "hidden tests redacted"
+    print(f"feedback for {len(written)} learner(s), {shown}:")
+    for path in written:
+        print(f"  {path}")
     return 0
 
 
@@ -172,7 +195,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="learner folders, <learner>.ipynb or <learner>.zip (default: .grading/submitted)",
     )
     grade.add_argument("--workers", type=int, default=1, help="parallel autograde processes")
+    grade.add_argument(
+        "--sandbox",
+        choices=["auto", "bwrap", "none"],
+        default="auto",
+        help="cage learner code with bubblewrap (auto: where usable) or process limits only",
+    )
     grade.set_defaults(run=_grading_command(_grade))
+
+    feedback = sub.add_parser("feedback", help="make the feedback HTML again (instructor)")
+    feedback.add_argument("assignment", help="e.g. p1-chat-api")
+    feedback.add_argument(
+        "--reveal-hidden", action="store_true", help="show the hidden tests (once released)"
+    )
+    feedback.set_defaults(run=_grading_command(_feedback))
 
     progress = sub.add_parser("progress", help="certification per learner and phase")
     progress.add_argument("--csv", type=Path, help="default: .grading/reports/progress.csv")

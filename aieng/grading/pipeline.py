@@ -47,7 +47,7 @@ from aieng.grading.rules import AssignmentRule, certified, rule_for
 from aieng.grading.submissions import Submission, collect_submissions
 from aieng.grading.worker import JobResult, SlotSpec
 
-__all__ = ["GradingRun", "check_order", "grade", "outcome_table"]
+__all__ = ["GradingRun", "check_order", "grade", "outcome_summary", "outcome_table"]
 
 logger = logging.getLogger(__name__)
 
@@ -406,3 +406,10 @@ def outcome_table(outcomes: list[Outcome]) -> str:
         for o in outcomes
     ]
     return render_table(["learner", "score", "status", "certified", "reason"], rows, 90)
+
+
+def outcome_summary(outcomes: list[Outcome]) -> str:
+    """``"16 submissions: 9 graded, 4 not gradable, 2 tampered, 1 timed out; 5 certified"``."""
+    counts = {status: sum(o.status is status for o in outcomes) for status in Status}
+    parts = ", ".join(f"{n} {status}" for status, n in counts.items())
+    return f"{len(outcomes)} submissions: {parts}; {sum(o.certified for o in outcomes)} certified"

@@ -151,7 +151,11 @@ def write_csv(outcomes: list[Outcome], path: Path) -> Path:
         for o in outcomes:
             tests, evals = o.count("test"), o.count("eval")
             row = [o.learner, o.assignment, str(o.status), "yes" if o.certified else "no"]
-            row += [o.auto_score, o.auto_max, *tests, *evals, "; ".join(o.reasons)]
+            if o.cells:
+                row += [o.auto_score, o.auto_max, *tests, *evals]
+            else:  # not graded is not a score of 0: leave the numbers empty
+                row += ["", "", "", "", "", ""]
+            row.append("; ".join(o.reasons))
             writer.writerow([_safe(value) for value in row])
     return path
 

@@ -12,6 +12,7 @@ starts another on the same scratch course.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import os
@@ -90,9 +91,22 @@ def _redirect_output(path: Path) -> None:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, force=True)
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when ``aieng grade`` dies (even by kill -9),
+    so that no orphan keeps grading into a scratch course the next run reuses."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def serve(spec: SlotSpec, conn) -> None:
     """The worker's main loop: grade each learner id received until ``None``."""
     _redirect_output(spec.log_path)
+    _die_with_parent()
     os.environ["TMPDIR"] = tempfile.tempdir = spec.tmp  # a killed worker leaves nothing behind
     model = ModelSettings.for_worker(spec)
     config = course_config(

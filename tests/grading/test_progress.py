@@ -33,6 +33,7 @@ def test_progress_text_csv_and_html(graded_batch, tmp_path):
     assert set(records) == set(graded_batch.outcomes)
     assert records["ada"]["certified"] == "yes" and records["ada"]["score"] == "3.0"
     assert records["looper"]["status"] == "timed out"
+    assert records["broken"]["status"] == "not gradable" and records["broken"]["score"] == ""
     assert records["deleter"]["reasons"].startswith("test-add: test cell deleted")
 
     page = (tmp_path / "p.html").read_text(encoding="utf-8")
