@@ -9,14 +9,23 @@ Order, and why:
     1. refusal (policy)   harmful requests are refused whatever else is asked
     2. injection          an "ignore previous instructions" found anywhere is obeyed
                           (naive on purpose; ``hardened`` treats it as data)
-    3. scope              a system prompt's stated scope is enforced
-    4. tool results       once a tool answered, answer from its result
-    5. tools              choose a tool and extract its arguments, or ask
-    6. structured output  fill the response_format schema from the conversation
-    7. grounding          answer from labelled passages with citations, or decline
-    8. classification     pick one of the labels the prompt names
-    9. summary / rewrite  extractive summaries, rewrites within a stated length
-   10. chat               a plain, honest reply
+    3. stated rules       the rules a system prompt states (forbidden topics, time
+                          windows, limits that need approval): a schema with a decision
+                          field gets it filled (with reason, reply, language, redacted
+                          text) instead of a refusal; without one, a broken rule is
+                          refused; plain requests to redact personal data are answered
+    4. scope              a system prompt's stated scope is enforced
+    5. tool results       once a tool answered, answer from its result
+    6. tools              choose a tool and extract its arguments, or ask
+    7. structured output  fill the response_format schema from the conversation
+    8. grounding          answer from labelled passages with citations, or decline
+    9. classification     pick one of the labels the prompt names
+   10. summary / rewrite  extractive summaries, rewrites within a stated length
+   11. chat               a plain, honest reply
+
+Stated rules come before the scope because a contract whose schema records the
+decision must get an answer that fills it (``decision: "refuse"``), not an
+outright refusal; with no such field the scope still refuses off-topic chat.
 """
 
 from __future__ import annotations
@@ -98,6 +107,7 @@ def skills() -> list[Skill]:
     from aieng.llm.course_model.skills import (
         chat,
         classify,
+        contract,
         extract,
         grounding,
         injection,
@@ -109,6 +119,7 @@ def skills() -> list[Skill]:
     return [
         policy.refuse_harmful,
         injection.follow_injection,
+        contract.answer_under_rules,
         policy.enforce_scope,
         tools.answer_from_tool_result,
         tools.call_tool,

@@ -40,7 +40,7 @@ BOOL_FILLER = frozenset(
 )
 
 
-def fill_boolean(slot: Slot, facts: Facts) -> Any:
+def fill_boolean(slot: Slot, facts: Facts, notes: str = "") -> Any:
     """True when the text mentions what the slot names, false when negated, else MISSING.
 
     Each word of the slot's name is looked for (its stem, a hyphenated part, a synonym):
@@ -48,8 +48,14 @@ def fill_boolean(slot: Slot, facts: Facts) -> Any:
     Within the mention's clause, "no"/"not"/"turn off"/"disable" before it or "off"/"not"
     after it make it false; common phrases answer attendance ("count me in").
     """
+    from aieng.llm.course_model.skills.conditions import conditional_boolean
     from aieng.llm.course_model.skills.slots import MISSING
 
+    conditional = conditional_boolean(
+        slot.words, str(slot.schema.get("description", "")), notes, facts.text
+    )
+    if conditional is not None:  # "true when legal threat, safety risk, ...": those conditions
+        return conditional
     switched = _switch_state(slot, facts.text)
     if switched is not None:
         return switched

@@ -131,7 +131,14 @@ def fill_enum(slot: Slot, text: str, facts: Facts, ctx: Context) -> Any:
         return codes[0]
     if len({label for _, label in mentioned}) == 1 and denied:
         return mentioned[0][1]  # "pause, not cancel": the one value left standing
-    ranked = rank_enum(text, labels, _descriptions(slot, labels, ctx.notes), ctx.strong, denied)
+    described = _descriptions(slot, labels, ctx.notes)
+    if len(described) >= 2:  # labels defined by conditions: the one whose conditions are met
+        from aieng.llm.course_model.skills.conditions import by_definition
+
+        chosen = by_definition(text, described, denied)
+        if chosen is not None:
+            return chosen
+    ranked = rank_enum(text, labels, described, ctx.strong, denied)
     if ranked and ranked[0][1] > 0:
         return ranked[0][0]
     return MISSING

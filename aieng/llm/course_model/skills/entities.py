@@ -24,25 +24,26 @@ MONTHS = {
     name: i + 1
     for i, names in enumerate(
         (
-            "january jan",
-            "february feb",
-            "march mar",
-            "april apr",
-            "may",
-            "june jun",
-            "july jul",
-            "august aug",
-            "september sep sept",
-            "october oct",
-            "november nov",
-            "december dec",
+            # English, then German, Dutch, French and Spanish spellings (with and without accents)
+            "january jan januar januari janvier enero ene",
+            "february feb februar februari février fevrier febrero",
+            "march mar märz maerz marz maart mars marzo",
+            "april apr avril abril",
+            "may mai mei mayo",
+            "june jun juni juin junio",
+            "july jul juli juillet julio",
+            "august aug augustus août aout agosto",
+            "september sep sept septembre septiembre setiembre",
+            "october oct oktober okt octobre octubre",
+            "november nov novembre noviembre",
+            "december dec dezember dez décembre decembre diciembre dic",
         )
     )
     for name in names.split()
 }
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTH = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|\.(?=\s))?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 COURSE_CLOCK_YEAR = 2026  # the year of the course model's frozen clock (app.FROZEN_CLOCK)
 _WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*,?\s+)?"
@@ -52,7 +53,15 @@ DATE_PATTERNS = (
     re.compile(r"\b" + _YEAR + r"/(?P<m>[01]?\d)/(?P<day>[0-3]?\d)\b"),
     re.compile(r"\b" + _WEEKDAY + _MONTH + r"\s+" + _DAY + r"(?:,?\s+" + _YEAR + r")?\b", re.I),
     re.compile(
-        r"\b" + _WEEKDAY + _DAY + r"(?:\s+of)?\s+" + _MONTH + r"(?:,?\s+" + _YEAR + r")?\b", re.I
+        r"\b"
+        + _WEEKDAY
+        + _DAY
+        + r"(?:\s+(?:of|de))?\s+"
+        + _MONTH
+        + r"(?:,?\s+(?:de\s+)?"
+        + _YEAR
+        + r")?\b",
+        re.I,
     ),
     re.compile(r"\b(?P<a>[0-3]?\d)(?P<sep>/)(?P<b>[0-3]?\d)/(?P<year>\d{4}|\d\d)\b"),
     re.compile(r"\b(?P<a>[0-3]?\d)(?P<sep>\.)(?P<b>[0-3]?\d)\.(?P<year>(?:19|20)\d\d)\b"),
@@ -73,7 +82,9 @@ RELATIVE = re.compile(
     r"\b(?:(?P<word>today|tonight|tomorrow|yesterday)"
     r"|(?P<which>next|this|last|coming)\s+(?P<wd>monday|tuesday|wednesday|thursday|friday"
     r"|saturday|sunday|week|month)"
-    r"|in\s+(?P<n>\d+|one|two|three|four|five|six|seven|ten)\s+(?P<unit>days?|weeks?))\b",
+    r"|in\s+(?P<n>\d+|one|two|three|four|five|six|seven|ten)\s+(?P<unit>days?|weeks?)"
+    r"|(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?P<period>month|week|day)|(?P<eo>eod|eow|eom)"
+    r"|(?P<bare>monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
     re.I,
 )
 TODAY_CUE = re.compile(
@@ -317,7 +328,29 @@ def reference_date(text: str) -> dt.date | None:
     return None
 
 
-def _date_value(match: re.Match, default_year: int | None) -> str | None:
+DAY_FIRST_CUES = re.compile(
+    r"[€£]|\b(?:EUR|GBP|VAT|MwSt|USt|TVA|IVA|BTW|GmbH|Ltd|B\.V\.|BV|plc|S\.L\.|SAS|SARL|S\.A\."
+    r"|S\.r\.l\.|AG|NHS|UK|EU|Europe|Australia|India)\b"
+)
+SLASH_DATE = re.compile(r"\b([0-3]?\d)/([0-3]?\d)/(?:\d{4}|\d\d)\b")
+
+
+def day_first(text: str) -> bool:
+    """Whether "03/04/2026" in ``text`` reads day first (3 April).
+
+    Another slash date settles it ("25/03/2026" is day first, "03/25/2026" month first);
+    else European or Commonwealth cues (€, £, VAT, GmbH, Ltd...) make it day first; the
+    default is month first, as in US English.
+    """
+    pairs = [(int(a), int(b)) for a, b in SLASH_DATE.findall(text)]
+    if any(a > 12 >= b for a, b in pairs):
+        return True
+    if any(b > 12 >= a for a, b in pairs):
+        return False
+    return DAY_FIRST_CUES.search(text) is not None
+
+
+def _date_value(match: re.Match, default_year: int | None, first_day: bool = False) -> str | None:
     groups = match.groupdict()
     year = int(groups["year"]) if groups.get("year") else default_year
     if year is None:
@@ -329,7 +362,7 @@ def _date_value(match: re.Match, default_year: int | None) -> str | None:
     if groups.get("m"):
         return _valid_date(year, int(groups["m"]), int(groups["day"]))
     a, b = int(groups["a"]), int(groups["b"])
-    if groups["sep"] == "." or a > 12:  # 01.12.2026 and 25/12/2026 are day first
+    if groups["sep"] == "." or a > 12 or (first_day and b <= 12):  # 01.12.2026, 25/12/2026
         return _valid_date(year, b, a)
     return _valid_date(year, a, b)
 
@@ -342,6 +375,12 @@ def _relative(match: re.Match, today: dt.date) -> str | None:
         return (today + dt.timedelta(days=1)).isoformat()
     if word == "yesterday":
         return (today - dt.timedelta(days=1)).isoformat()
+    period = (match.group("period") or match.group("eo") or "").lower()
+    if period:
+        return _period_end(period[-1] if len(period) == 3 else period[0], today)
+    if match.group("bare"):
+        ahead = (WEEKDAYS.index(match.group("bare").lower()) - today.weekday()) % 7
+        return (today + dt.timedelta(days=ahead or 7)).isoformat()
     if match.group("wd"):
         which, target = match.group("which").lower(), match.group("wd").lower()
         if target in ("week", "month"):
@@ -358,6 +397,16 @@ def _relative(match: re.Match, today: dt.date) -> str | None:
     count = int(amount) if amount.isdigit() else SMALL_NUMBERS.get(amount, 10)
     days = count * (7 if match.group("unit").lower().startswith("week") else 1)
     return (today + dt.timedelta(days=days)).isoformat()
+
+
+def _period_end(period: str, today: dt.date) -> str:
+    """The last day of today's month ("m"), the Friday of its week ("w"), or today ("d")."""
+    if period == "m":
+        following = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return (following - dt.timedelta(days=1)).isoformat()
+    if period == "w":
+        return (today + dt.timedelta(days=(4 - today.weekday()) % 7)).isoformat()
+    return today.isoformat()
 
 
 def _time_value(match: re.Match) -> str:
@@ -428,9 +477,10 @@ def _dates(col: _Collector, text: str, today: dt.date | None) -> None:
     # No year stated: the conversation's "today", another year in the text, or the
     # course clock's year. Never the wall clock: the same request gives the same bytes.
     default_year = today.year if today else (years[0] if years else COURSE_CLOCK_YEAR)
+    first_day = day_first(text) if "/" in text else False
     for pattern in DATE_PATTERNS:
         for found in pattern.finditer(text):
-            col.add("date", _date_value(found, default_year), *found.span())
+            col.add("date", _date_value(found, default_year, first_day), *found.span())
     if today is not None:
         for found in RELATIVE.finditer(text):
             col.add("date", _relative(found, today), *found.span())

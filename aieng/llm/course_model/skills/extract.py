@@ -72,7 +72,11 @@ FACT_KINDS = (
 def source_text(task: Task) -> str:
     """The text to extract from: user and tool messages, minus an extraction instruction."""
     from aieng.llm.course_model.skills.answers import as_lines
+    from aieng.llm.course_model.skills.inputs import final_input
 
+    final = final_input(task)
+    if final is not None:
+        return final  # worked examples before it, or a delimited input: that input alone
     names = {c.id: c.name for m in task.messages for c in m.tool_calls}
     parts = []
     for message in task.messages:
@@ -91,8 +95,12 @@ def source_text(task: Task) -> str:
     return "\n\n".join(parts)
 
 
-def _today(task: Task):
-    return reference_date("\n".join(m.content for m in task.messages))
+def _today(task: Task, text: str = ""):
+    """The conversation's stated date, else the date a document's header gives."""
+    from aieng.llm.course_model.skills.calendar import header_date
+
+    stated = reference_date("\n".join(m.content for m in task.messages))
+    return stated or header_date(text)
 
 
 def fill_schema(task: Task) -> Reply | None:
@@ -102,10 +110,13 @@ def fill_schema(task: Task) -> Reply | None:
         return None
     text = source_text(task)
     strong = task.profile.quality == "strong"
-    today = _today(task)
+    today = _today(task, text)
     if fmt.type == "json_schema":
         schema = fmt.schema or {}
         value = _fill(schema, text, fmt.name or "value", strong, today, task.system)
+        from aieng.llm.course_model.skills import demonstrations, inputs
+
+        value = demonstrations.apply(value, schema, inputs.examples(task), text)
         value = coerce_to_schema(value, schema)
     else:
         value = flat_object(task, text, strong, today)

@@ -32,7 +32,9 @@ disappointment frustrating frustrated angry annoyed annoying useless broken slow
 upset rude wrong fail failed failure failing crash crashed crashes problem issue bug refund
 complaint complain waste wasted never worse unacceptable ridiculous garbage junk defective
 damaged missing late delayed cancel confusing difficult hard expensive overpriced scam lost
-furious dissatisfied negative mediocre dirty cold error errors lacking regret""".split()
+furious dissatisfied negative mediocre dirty cold error errors lacking regret cracked leaking
+snapped hurt injured burned burnt scratched dented smashed shattered stolen overcharged faulty
+unusable""".split()
 _NEGATORS = frozenset(
     "not no never none nothing hardly barely neither nor without isn't wasn't aren't weren't "
     "don't doesn't didn't can't couldn't won't wouldn't shouldn't haven't hasn't cannot".split()
@@ -287,6 +289,7 @@ DOMAIN_STEMS = tuple(
     for names, cues in DOMAINS
 )
 KIND_MEMBERS = {stem(k): stem_set(v) for k, v in KINDS.items()}
+_POLITE = frozenset("please pls plz kindly".split())
 _POS = frozenset(stem(w) for w in _POSITIVE)
 _NEG = frozenset(stem(w) for w in _NEGATIVE)
 _URG = frozenset(stem(w) for w in _URGENT)
@@ -347,6 +350,8 @@ def _at_all(tokens: list[tuple[str, int]], i: int) -> bool:
 def _word_value(tokens: list[tuple[str, int]], i: int) -> float:
     """The sentiment of token ``i`` after negation ("not bad at all" is clearly good)."""
     token = tokens[i][0]
+    if token in _POLITE:
+        return 0.0  # "please" shares its stem with "pleased" but says nothing of mood
     s = stem(token)
     value = 1.0 if (s in _POS or token in _POSITIVE) else 0.0
     if s in _NEG or token in _NEGATIVE:

@@ -371,6 +371,10 @@ def _fill_object(
             if count is not None:
                 assigned[slot.name] = count
     _last_numbers(scalar, facts, ctx, assigned, claimed, compact)
+    if not compact:  # the document's shape: line items, totals, action items, a clock time
+        from aieng.llm.course_model.skills.documents import readings
+
+        assigned.update(readings(slots, text, facts, ctx, parent))
     values: dict[str, Any] = {}
     missing: list[str] = []
     found = 0
@@ -463,7 +467,7 @@ def _fill_special(
     if slot.kind == "enum":
         return choices.fill_enum(slot, text, facts, ctx)
     if slot.kind == "boolean":
-        return booleans.fill_boolean(slot, facts)
+        return booleans.fill_boolean(slot, facts, ctx.notes)
     if slot.kind == "object":
         filled = None
         for part in _object_parts(slot, facts):
