@@ -5,7 +5,7 @@ from __future__ import annotations
 import openai
 import pytest
 
-from aieng.testing import recording_client, scripted_client
+from aieng.testing import recording_client, scripted_client, sequence_client
 
 
 def test_scripted_client_replies_with_its_script():
@@ -31,3 +31,16 @@ def test_recording_client_keeps_every_request_body():
         )
     assert [body["messages"][0]["content"] for body in sent] == ["Hello"]
     assert sent[0]["temperature"] == 0
+
+
+def test_sequence_client_replies_in_order_and_keeps_requests():
+    client, sent = sequence_client("first", (500, {"error": {"message": "boom"}}), "last")
+    ask = {"model": "x", "messages": [{"role": "user", "content": "?"}]}
+    assert client.chat.completions.create(**ask).choices[0].message.content == "first"
+    with pytest.raises(openai.InternalServerError, match="boom"):
+        client.chat.completions.create(**ask)
+    assert client.chat.completions.create(**ask).choices[0].message.content == "last"
+    assert client.chat.completions.create(**ask).choices[0].message.content == "last"
+    assert len(sent) == 4 and sent[0]["messages"][0]["content"] == "?"
+    with pytest.raises(ValueError):
+        sequence_client()

@@ -13,7 +13,7 @@ or over-budget input, nothing sent) and ``ContractFailed`` (a
 from aieng.contracts.contract import Example, PromptContract
 from aieng.contracts.gate import GateResult, gate
 from aieng.contracts.runner import run_contract
-from aieng.contracts.scoring import Case, Spec, load_cases, load_spec, score_fields
+from aieng.contracts.scoring import Case, FieldSpec, Spec, load_cases, load_spec, score_fields
 from aieng.contracts.store import diff_contracts, list_versions, load_contract, save_contract
 from aieng.contracts.suite import SuiteReport, run_suite
 from aieng.contracts.trace import (
@@ -31,6 +31,7 @@ __all__ = [
     "ContractInputError",
     "ContractResult",
     "Example",
+    "FieldSpec",
     "GateResult",
     "PromptContract",
     "Spec",

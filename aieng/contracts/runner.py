@@ -127,6 +127,7 @@ def run_contract(
     client: openai.OpenAI | None = None,
     seed: int | None = None,
     temperature: float | None = None,
+    mode: str = "auto",
 ) -> ContractResult:
     """Run ``contract`` on ``text``: validated output, a refusal, or ``ContractFailed``.
 
@@ -136,6 +137,8 @@ def run_contract(
         client: an ``openai.OpenAI``; ``aieng.llm.client()`` when None.
         seed: passed to the API for repeatable sampling.
         temperature: overrides the contract's temperature.
+        mode: ``"auto"`` (strict ``json_schema`` where the provider supports it, else JSON
+            mode), or ``"json_schema"`` / ``"json_object"`` to choose.
 
     Raises:
         ContractInputError: empty input or a prompt over the token budget (nothing is sent).
@@ -145,7 +148,10 @@ def run_contract(
     """
     provider = configured_provider()
     model = resolve_model(contract.model, provider)
-    mode = "json_schema" if supports("json_schema", provider) else "json_object"
+    if mode not in ("auto", "json_schema", "json_object"):
+        raise UserError(f"mode is 'auto', 'json_schema' or 'json_object', not {mode!r}")
+    if mode == "auto":
+        mode = "json_schema" if supports("json_schema", provider) else "json_object"
     _check_input(contract, text, mode, model)
     if client is None:
         client = make_client()

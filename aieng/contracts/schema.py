@@ -57,8 +57,12 @@ def _strictify(node: Any) -> Any:
     properties = out.get("properties")
     if isinstance(properties, dict):
         required = set(node.get("required", []))
+        originals = node.get("properties", {})
         for key, prop in properties.items():
-            if key not in required and not _allows_null(prop):
+            # A property with a default behaves as pydantic's does in strict mode: the
+            # model always fills it, so a contract loaded from disk asks for the same.
+            defaulted = (originals.get(key) or {}).get("default") is not None
+            if key not in required and not defaulted and not _allows_null(prop):
                 properties[key] = {"anyOf": [prop, {"type": "null"}]}
         out["required"] = list(properties)
     if out.get("type") == "object" or isinstance(properties, dict):
@@ -89,6 +93,8 @@ def _drop_optional_nulls(value: Any, schema: Any) -> Any:
     for key, item in value.items():
         prop = properties.get(key)
         if item is None and key not in required and prop is not None and not _allows_null(prop):
+            if isinstance(prop, dict) and prop.get("default") is not None:
+                out[key] = copy.deepcopy(prop["default"])
             continue
         out[key] = _drop_optional_nulls(item, prop)
     return out

@@ -266,6 +266,7 @@ def run_suite(
     seeds: Sequence[int | None] = (None,),
     temperature: float | None = None,
     progress: bool | None = None,
+    mode: str = "auto",
 ) -> SuiteReport:
     """Run ``contract`` on every case (once per seed) and score the outputs.
 
@@ -277,6 +278,7 @@ def run_suite(
         seeds: one run per seed; several seeds with ``temperature > 0`` measure the spread.
         temperature: overrides the contract's temperature.
         progress: show a tqdm bar (None: only for more than a few runs).
+        mode: ``"auto"``, ``"json_schema"`` or ``"json_object"`` (see ``run_contract``).
 
     Raises:
         ContractInputError: a case's input is empty or over the token budget.
@@ -297,7 +299,7 @@ def run_suite(
     for case, seed in tqdm(runs, desc=f"{contract.name}@{contract.version}", disable=not progress):
         try:
             result = run_contract(
-                contract, case.input, client=client, seed=seed, temperature=temperature
+                contract, case.input, client=client, seed=seed, temperature=temperature, mode=mode
             )
         except ContractFailed as failure:
             logger.info("case %s: %s", case.id, failure)

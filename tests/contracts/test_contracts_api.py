@@ -13,6 +13,7 @@ def test_public_names_are_pinned():
         "ContractInputError",
         "ContractResult",
         "Example",
+        "FieldSpec",
         "GateResult",
         "PromptContract",
         "Spec",

@@ -25,7 +25,8 @@ def test_strict_copy_requires_every_property_and_forbids_extras():
     strict = OutputSchema(LOOSE).strict_schema()
     assert strict["required"] == ["name", "age", "tags"]
     assert strict["additionalProperties"] is False
-    assert strict["properties"]["age"] == {"anyOf": [{"type": "integer"}, {"type": "null"}]}
+    # a default makes the model fill it, as strict mode does for a pydantic field with one
+    assert strict["properties"]["age"] == {"type": "integer"}
     item = strict["properties"]["tags"]["anyOf"][0]["items"]
     assert item["additionalProperties"] is False and item["required"] == ["t"]
     assert LOOSE["required"] == ["name"]  # the original is untouched
@@ -33,7 +34,24 @@ def test_strict_copy_requires_every_property_and_forbids_extras():
 
 def test_strict_nulls_for_optional_fields_validate_against_the_original():
     schema = OutputSchema(LOOSE)
-    assert schema.validate({"name": "Ann", "age": None, "tags": None}) == {"name": "Ann"}
+    assert schema.validate({"name": "Ann", "age": None, "tags": None}) == {"name": "Ann", "age": 0}
+
+
+def test_a_saved_model_schema_asks_for_what_the_model_asked_for():
+    class Line(BaseModel):
+        description: str
+        quantity: int = 1
+        note: str | None = None
+
+    from_model = OutputSchema(Line).strict_schema()
+    from_disk = OutputSchema(Line.model_json_schema()).strict_schema()
+    for field in ("description", "quantity", "note"):
+        assert from_disk["properties"][field].get("type") == from_model["properties"][field].get(
+            "type"
+        ), field
+    assert OutputSchema(Line.model_json_schema()).validate(
+        {"description": "pad", "quantity": None, "note": None}
+    ) == {"description": "pad", "quantity": 1, "note": None}
 
 
 def test_problems_name_the_field_path():
