@@ -131,13 +131,15 @@ def fill_enum(slot: Slot, text: str, facts: Facts, ctx: Context) -> Any:
         return codes[0]
     if len({label for _, label in mentioned}) == 1 and denied:
         return mentioned[0][1]  # "pause, not cancel": the one value left standing
-    described = _descriptions(slot, labels, ctx.notes)
-    if len(described) >= 2:  # labels defined by conditions: the one whose conditions are met
-        from aieng.llm.course_model.skills.conditions import by_definition
+    from aieng.llm.course_model.skills.definitions import defined_choice, named_value
 
-        chosen = by_definition(text, described, denied)
-        if chosen is not None:
-            return chosen
+    named = named_value(labels, mentioned)
+    if named is not None:  # "our FleetOS tenant": a value that is a name, named in the text
+        return named
+    described = _descriptions(slot, labels, ctx.notes)
+    chosen = defined_choice(slot, labels, text, ctx.notes, denied)
+    if chosen is not None:  # labels defined by conditions: the one whose conditions are met
+        return chosen
     ranked = rank_enum(text, labels, described, ctx.strong, denied)
     if ranked and ranked[0][1] > 0:
         return ranked[0][0]

@@ -63,51 +63,146 @@ SENSES = {
     "question": "? how wondering curious question",
     "feedback": "feedback suggestion idea thanks praise",
 }
+SENSES.update(
+    {
+        "frustration": "frustrated frustrating fed-up annoyed annoying ridiculous unacceptable "
+        "ignored chasing again sick tired disappointed useless",
+        "anger": "angry furious outraged livid unacceptable disgrace",
+        "worry": "worried worrying worries concerned concerning anxious scared afraid alarming",
+        "distress": "distressed desperate panic help",
+        "complain": "complain complaint complaining unacceptable disappointed ridiculous ignored",
+        "sarcasm": "sarcasm sarcastic thanks-for-nothing",
+        "praise": "great excellent amazing fantastic brilliant wonderful perfect superb "
+        "outstanding impressed awesome",
+        "thanks": "thanks thank grateful appreciate appreciated",
+        "fully": "fully completely entire entirely whole all totally everyone everything none",
+        "collision": "collision collided collide hit reversed bumped",
+        "wrong": "wrong broken fault faults error errors faulty failing fails failed incorrect "
+        "crash crashes crashed crashing stuck damaged snapped crushed delayed",
+        "deadline": "deadline today tonight cutoff closes eod",
+        "near": "near nearly almost inches narrowly",
+        "exposed": "exposed leaked sent emailed shared disclosed visible saw lost",
+        "unavailable": "unavailable down outage offline unreachable 503 500",
+        "workaround": "workaround manually by-hand instead meanwhile",
+    }
+)
 SENSE_STEMS = {stem(k): frozenset(stem(w) for w in v.split()) for k, v in SENSES.items()}
 TRUE_WHEN = re.compile(
     r"(?i)\b(?:true|yes|set\s+(?:it\s+)?to\s+true)\s+(?:only\s+)?(?:when|if|for)\b\s*:?\s*"
     r"(?P<conds>[^.\n]+)"
 )
-NEGATION = re.compile(
-    r"(?i)\b(?:no|not|never|without|isn't|wasn't|don't|didn't|nobody|n't)\s+(?:\w+\s+)?$"
+NEGATORS = frozenset(
+    "no not never without nobody none nothing neither nor isn't wasn't weren't aren't don't "
+    "didn't doesn't won't cannot niemand geen kein keine nadie ningún personne aucun".split()
 )
+CLAUSE_END = re.compile(r"[.;!?\n]|,\s*(?:but|and|so)\b|\bbut\b")
+SHOUTING = re.compile(r"\b[A-Z]{2,}(?:\W+[A-Z]{2,}){2,}\b")
+SHOUT_WORDS = frozenset(stem(w) for w in "shout shouting capitals caps uppercase".split())
+
+
+def _same(a: str, b: str) -> bool:
+    """Stems that name the same word: equal, or one the other's prefix of 5+ letters."""
+    if a == b:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 5 and long_.startswith(short) and long_[len(short) :] in SUFFIXES
+
+
+SUFFIXES = frozenset(
+    "e s es y ies ed ing ion ions ation ations lation ment ments ur ure t ly al ive ous ity "
+    "ness".split()
+)  # "cancel" ~ "cancellation", "injur" ~ "injury"; not "custom" ~ "customer"
+
+
+def _sense(word: str) -> frozenset[str]:
+    found: frozenset[str] = frozenset()
+    for key, members in SENSE_STEMS.items():
+        if _same(word, key):
+            found |= members | {key}
+    return found
 
 
 def _words(text: str) -> list[tuple[str, int]]:
     return [
         (stem(m.group(0).lower()), m.start())
-        for m in re.finditer(r"[A-Za-z][\w'-]*|\?", text)
+        for m in re.finditer(r"[A-Za-z0-9][\w'-]*|\?", text)
         if m.group(0).lower() not in STOPWORDS or m.group(0) == "?"
     ]
 
 
-@lru_cache(maxsize=512)
-def _cues(condition: str) -> frozenset[str]:
-    """The stems that show a condition: its senses' words, else its own content words."""
-    own = [stem(w) for w in re.findall(r"[a-z?][\w'-]*", condition.lower()) if w not in STOPWORDS]
-    sensed = frozenset().union(*(SENSE_STEMS.get(w, frozenset()) for w in own))
-    if sensed:
-        return sensed | frozenset(w for w in own if len(w) >= 5 and w not in GENERIC)
-    return frozenset(w for w in own if len(w) >= 4 and w not in GENERIC)
+def _negated_at(text: str, start: int) -> bool:
+    """Whether a negator ("no", "nobody", "not") governs the word at ``start`` in its clause."""
+    before = text[max(0, start - 40) : start]
+    cut = list(CLAUSE_END.finditer(before))
+    if cut:
+        before = before[cut[-1].end() :]
+    words = re.findall(r"[\w']+", before.lower())[-4:]
+    return any(w in NEGATORS or w.endswith("n't") for w in words)
+
+
+@lru_cache(maxsize=1024)
+def _parts(condition: str) -> tuple[frozenset[str], ...]:
+    """The content words of a condition, each as the stems that show it (its sense)."""
+    kept = []
+    for raw in re.findall(r"[A-Za-z0-9?][\w'-]*", condition):
+        word = raw.lower()
+        if word in NEGATORS:
+            break  # "a near miss with no injury": what follows a negator is not a cue
+        named = raw[0].isupper() or raw[0].isdigit()  # "Bay 3": short names count too
+        if word in STOPWORDS or stem(word) in GENERIC or (len(word) < 4 and not named):
+            continue
+        kept.append(stem(word))
+    return tuple(_sense(w) | {w} for w in dict.fromkeys(kept))
 
 
 GENERIC = frozenset(stem(w) for w in "risk threat asking explicitly issue problem any other "
-                    "anything something request customer".split())  # fmt: skip
+                    "anything something request message messages report reports "
+                    "asks threatens threaten mentions says writer text shows show including "
+                    "counts count action main point every".split())  # fmt: skip
+
+
+def _hits(parts: tuple[frozenset[str], ...], text: str) -> int:
+    """How many of a condition's parts the text shows, each by a word of its own, not negated."""
+    words = [(w, start) for w, start in _words(text) if not _negated_at(text, start)]
+    used: set[int] = set()
+    hits = 0
+    for cues in parts:
+        for k, (word, _) in enumerate(words):
+            if k not in used and any(_same(word, cue) for cue in cues):
+                used.add(k)
+                hits += 1
+                break
+    return hits
 
 
 def _met(condition: str, text: str) -> bool:
-    cues = _cues(condition)
-    if not cues:
+    parts = _parts(condition)
+    if not parts:
         return False
-    for word, start in _words(text):
-        if word in cues and not NEGATION.search(text[max(0, start - 24) : start]):
-            return True
-    return False
+    if any(p & SHOUT_WORDS for p in parts) and SHOUTING.search(text):
+        return True
+    need = 1 if len(parts) == 1 else max(2, -(-len(parts) * 3 // 5))
+    return _hits(parts, text) >= need
+
+
+def _sensed(piece: str) -> bool:
+    return any(len(p) > 1 for p in _parts(piece))
 
 
 def split_conditions(conds: str) -> list[str]:
-    parts = re.split(r"\s*(?:,|;|\bor\b|\band\b|/)\s*", conds)
-    return [p.strip(" .()") for p in parts if p.strip(" .()")]
+    """A condition list cut into conditions; "a site or a system fully down" gives both
+    "a site fully down" and "a system fully down" (a short alternative with no cue word of
+    its own takes the longer one's last words, position for position)."""
+    out = []
+    for chunk in re.split(r"\s*(?:[,;/()]|\bor\b(?=\s*[,;(]))\s*", conds):
+        pieces = [p.strip(" .") for p in re.split(r"\s+(?:or|and)\s+", chunk) if p.strip(" .")]
+        for k, piece in enumerate(pieces[:-1]):
+            last = pieces[-1].split()
+            own = piece.split()
+            if len(own) <= 3 and len(last) > len(own) + 1 and not _sensed(piece):
+                pieces[k] = " ".join(own + last[len(own) :])
+        out += pieces
+    return [p for p in out if p]
 
 
 def conditions_met(text: str, conds: str) -> list[str]:
@@ -115,31 +210,62 @@ def conditions_met(text: str, conds: str) -> list[str]:
     return [c for c in split_conditions(conds) if _met(c, text)]
 
 
+def _weight(condition: str) -> float:
+    """A condition shown only by a question mark ("a question") is weak evidence: a problem
+    report often ends with a question."""
+    parts = _parts(condition)
+    return 0.5 if parts and all(p <= {"?"} or "?" in p for p in parts) else 1.0
+
+
 def conditional_boolean(name_words: tuple[str, ...], description: str, notes: str, text: str):
     """True/False for a boolean whose description (or the prompt) says when it is true;
-    None when no condition is written."""
-    stated = TRUE_WHEN.search(description)
-    if stated is None and notes:
+    None when no condition is written. The description's and the prompt's conditions
+    both count."""
+    stated = [m.group("conds") for m in TRUE_WHEN.finditer(description)]
+    if notes:
         name = r"[\s_-]*".join(re.escape(w) for w in name_words)
         for line in re.split(r"\n|;(?=\s*\w+\s*[:=])", notes):
             if re.search(r"(?i)\b" + name + r"\b", line):
-                stated = TRUE_WHEN.search(line)
-                if stated:
+                found = TRUE_WHEN.search(line)
+                if found:
+                    stated.append(found.group("conds"))
                     break
-    if stated is None:
+    if not stated:
         return None
-    return bool(conditions_met(text, stated.group("conds")))
+    return any(conditions_met(text, conds) for conds in stated)
 
 
-def by_definition(text: str, definitions: dict[str, str], denied=frozenset()) -> str | None:
-    """The label whose definition the text meets best (most conditions met), if one leads."""
+def _level(label: str) -> float | None:
+    from aieng.llm.course_model.skills.signals import label_family
+
+    family = label_family(label)
+    return family[1] if family and family[0] == "level" else None  # type: ignore[return-value]
+
+
+def by_definition(
+    text: str, definitions: dict[str, str], denied=frozenset(), highest_first: bool = False
+) -> str | None:
+    """The label whose definition the text meets best (most conditions met), if one leads.
+
+    With ``highest_first`` ("the highest level that applies") the highest label with a
+    condition met wins: levels by their meaning (low < medium < high < critical), else the
+    order the definitions are written in, first highest.
+    """
     scores = {}
     for label, definition in definitions.items():
         if label in denied or not definition.strip():
             continue
-        scores[label] = len(conditions_met(text, definition))
+        scores[label] = sum(_weight(c) for c in conditions_met(text, definition))
     if not scores:
         return None
+    if highest_first:
+        met = [label for label, score in scores.items() if score > 0]
+        if not met:
+            return None
+        levels = {label: _level(label) for label in met}
+        if all(v is not None for v in levels.values()):
+            return max(met, key=lambda label: levels[label])  # type: ignore[arg-type,return-value]
+        return met[0]
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     if ranked[0][1] == 0 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None

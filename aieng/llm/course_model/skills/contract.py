@@ -35,6 +35,8 @@ import orjson
 from aieng.llm.course_model.engine import Reply, Task
 from aieng.llm.course_model.protocol import Message
 from aieng.llm.course_model.skills import redact as redaction
+from aieng.llm.course_model.skills.clauses import body_of, stated_precedence
+from aieng.llm.course_model.skills.facts import fact_sentence, relevant_fact
 from aieng.llm.course_model.skills.language import detect_language, language_value
 from aieng.llm.course_model.skills.replies import compose, reason_text
 from aieng.llm.course_model.skills.rules import Rule, stated_rules
@@ -68,6 +70,14 @@ REASON_NAMES = frozenset(
 )
 REPLY_NAMES = frozenset("reply response respond message draft answer text body email".split())
 LANGUAGE_NAMES = frozenset("language lang locale".split())
+# A string field that holds the customer's own words, not a reply ("the customer's message",
+# "the original email"); "in the customer's language" still describes a reply.
+QUOTES_INPUT = re.compile(
+    r"\b(?:customer|user|sender|client|caller)(?:'s|s'|’s)?\s+(?:own\s+|original\s+)?"
+    r"(?:message|text|e-?mail|request|question|words|input|ticket)\b"
+    r"|\b(?:original|incoming)\b|\binput\b(?!\s+language)",
+    re.I,
+)
 NONE_LABELS = frozenset(
     "none n/a na null no nothing ok compliant not_applicable within_policy no_violation "
     "allowed in_policy no_issue".split()
@@ -145,9 +155,7 @@ def fields_of(schema: dict) -> Fields:
         elif (
             "string" in types and not enum and parts & REPLY_NAMES and sub.get("format") != "email"
         ):
-            if not re.search(
-                r"\b(?:customer'?s|user'?s|original|incoming|input)\b", description, re.I
-            ):
+            if not QUOTES_INPUT.search(description):
                 out.reply.append((name, sub))
     return out
 
@@ -206,6 +214,8 @@ def _reason_value(verdict: Verdict, sub: dict, strong: bool) -> Any:
     none = [v for v in labels if v.lower().replace(" ", "_") in NONE_LABELS]
     if verdict.decision == "comply" or verdict.rule is None:
         return None if sub.get("_nullable") and not none else (none[0] if none else labels[0])
+    if verdict.rule.label in labels:
+        return verdict.rule.label
     return best_label(verdict.rule, [v for v in labels if v not in none] or labels, strong)
 
 
@@ -247,10 +257,12 @@ def _scope_rule(task: Task, text: str) -> Rule | None:
 
 def judge(task: Task, text: str | None = None) -> Verdict:
     """The verdict of the stated rules (and scope) on the final user input."""
-    text = final_input(task) if text is None else text
+    text = body_of(final_input(task) if text is None else text)
     rules = stated_rules(task.system)
     today = reference_date(task.system + "\n" + task.last_user)
-    verdict = decide(rules, text, today, task.profile.quality == "strong") if rules else Verdict()
+    strong = task.profile.quality == "strong"
+    ranks = stated_precedence(task.system)
+    verdict = decide(rules, text, today, strong, ranks) if rules else Verdict()
     if verdict.decision == "comply":
         scope = _scope_rule(task, text)
         if scope is not None:
@@ -280,7 +292,9 @@ def fill_contract(task: Task, schema: dict, fields: Fields, text: str) -> dict:
         options = _options(str(sub.get("description", ""))) if "enum" not in sub else None
         value[name] = _decision_value(verdict.decision, {**sub, "_sense": sense}, options)
     for name, sub in fields.reason:
-        value[name] = _reason_value(verdict, sub, strong)
+        refusal_only = bool(set(split_identifier(name)) & {"refusal", "refuse", "rejection"})
+        said = Verdict() if refusal_only and verdict.decision != "refuse" else verdict
+        value[name] = _reason_value(said, sub, strong)
     for name, sub in fields.language:
         wants_name = (
             "name" in str(sub.get("description", "")).lower()
@@ -288,8 +302,11 @@ def fill_contract(task: Task, schema: dict, fields: Fields, text: str) -> dict:
         )
         value[name] = language_value(language, sub.get("enum"), wants_name)
     scope = verdict.rule.phrase if verdict.rule is not None and verdict.rule.kind == "scope" else ""
+    fact = ""
+    if fields.reply and verdict.decision == "comply" and verdict.within is None:
+        fact = fact_sentence(relevant_fact(task.system, body_of(text), language == "en"), language)
     for name, _sub in fields.reply:
-        value[name] = compose(verdict, text, language, scope)
+        value[name] = compose(verdict, text, language, scope, fact)
     for name, sub in fields.redacted:
         marks = redaction.placeholders(str(sub.get("description", "")))
         value[name] = redaction.redact(_redaction_source(text), marks)
@@ -334,7 +351,9 @@ def answer_under_rules(task: Task) -> Reply | None:
 def judge_rules_only(task: Task, text: str) -> Verdict:
     """The stated rules' verdict, without the scope (``policy.enforce_scope`` keeps that)."""
     today = reference_date(task.system + "\n" + task.last_user)
-    return decide(stated_rules(task.system), text, today, task.profile.quality == "strong")
+    strong = task.profile.quality == "strong"
+    return decide(stated_rules(task.system), body_of(text), today, strong,
+                  stated_precedence(task.system))  # fmt: skip
 
 
 def _plain_redaction(task: Task, text: str) -> Reply | None:

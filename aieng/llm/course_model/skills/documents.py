@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from aieng.llm.course_model.skills import calendar, dialogue, ledger, records
+from aieng.llm.course_model.skills import bills, calendar, dialogue, ledger, records
 from aieng.llm.course_model.skills.measures import MEASURES
 from aieng.llm.course_model.skills.schemas import resolve, types_of
 from aieng.llm.course_model.text import STOPWORDS, split_identifier
@@ -62,14 +62,72 @@ def readings(
     """Values for the slots whose role the document's shape answers."""
     out: dict[str, Any] = {}
     spoken = dialogue.turns(text)
-    rows = records.line_rows(text) if not spoken else []
+    rows = records.line_rows(bills.clean(text)) if not spoken else []
     money = bool(rows) or ledger.labelled_amount(text, "total") is not None
+    if not spoken and _about_bills(slots, ctx.notes, parent):
+        if not bills.is_bill(text):
+            return _nothing(slots)  # a quote, delivery note, reminder...: no invoice fields
+        for slot in slots:
+            value = _bill_header(slot, frozenset((*parent, *slot.words)), text)
+            if value is not None:
+                out[slot.name] = None if value is NULL else value
     for slot in slots:
+        if slot.name in out:
+            continue
         words = frozenset((*parent, *slot.words))
         value = _reading(slot, words, text, ctx, spoken, rows, money)
         if value is not None:
             out[slot.name] = None if value is NULL else value
     return out
+
+
+BILL_WORDS = frozenset("invoice invoices inv receipt receipts bill factuur rechnung folio".split())
+NUMBER_WORDS = frozenset("number no num nr id ref reference".split())
+ISSUE_WORDS = frozenset("invoice issue issued document bill receipt date dated folio".split())
+NOT_ISSUE_WORDS = frozenset(
+    "order delivery ship shipped service period start end arrival departure paid payment "
+    "due deadline".split()
+)
+SAYS_NULL = re.compile(
+    r"(?i)not\s+an?\s+(?:invoice|receipt|bill)|(?:isn't|is\s+not)\s+an?\s+(?:invoice|receipt)"
+    r"|non[\s-]invoices?"
+)
+
+
+def _about_bills(slots: tuple[Slot, ...], notes: str, parent: tuple[str, ...]) -> bool:
+    """Whether the schema reads invoices: a field named for one ("invoice_number"), or
+    instructions that say what a text that is not an invoice gets."""
+    if parent:
+        return False
+    named = {w for slot in slots for w in slot.words}
+    return bool(named & BILL_WORDS) or SAYS_NULL.search(notes) is not None
+
+
+def _nothing(slots: tuple[Slot, ...]) -> dict[str, Any]:
+    """Every nullable field null and every list empty: the text holds no invoice."""
+    out: dict[str, Any] = {}
+    for slot in slots:
+        if slot.kind == "array" or "array" in slot.types:
+            out[slot.name] = []
+        elif slot.nullable:
+            out[slot.name] = None
+    return out
+
+
+def _bill_header(slot: Slot, words: frozenset[str], text: str) -> Any:
+    """An invoice's number, issue date or due date (``bills``), NULL when it prints none."""
+    if "string" not in slot.types:
+        return None
+    dated = slot.kind in ("date", "datetime") or str(slot.schema.get("format", "")) == "date"
+    if dated and words & {"due", "deadline", "payable"}:
+        found = bills.due_date(text)
+    elif dated and words & ISSUE_WORDS and not words & NOT_ISSUE_WORDS:
+        found = bills.issue_date(text)
+    elif words & NUMBER_WORDS and (words & BILL_WORDS or words == {"number"}):
+        found = bills.number(text)
+    else:
+        return None
+    return found if found is not None else (NULL if slot.nullable else None)
 
 
 def _reading(slot, words, text, ctx, spoken, rows, money) -> Any:
@@ -92,7 +150,7 @@ def _reading(slot, words, text, ctx, spoken, rows, money) -> Any:
     if money and "string" in types and slot.kind == "currency":
         return ledger.currency_code(text)
     if money and "string" in types and slot.kind in ("org", "generic") and words & ISSUER_WORDS:
-        return ledger.issuer(text)
+        return ledger.issuer(text, ctx.notes)
     if "string" in types and calendar.wants_clock(slot.words, _desc(slot), slot.schema):
         found = calendar.clock_time(text)
         return calendar.shape_clock(found, slot.schema) if found else None

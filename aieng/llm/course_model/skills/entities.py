@@ -27,7 +27,7 @@ MONTHS = {
             # English, then German, Dutch, French and Spanish spellings (with and without accents)
             "january jan januar januari janvier enero ene",
             "february feb februar februari février fevrier febrero",
-            "march mar märz maerz marz maart mars marzo",
+            "march mar märz maerz marz maart mrt mars marzo",
             "april apr avril abril",
             "may mai mei mayo",
             "june jun juni juin junio",
@@ -51,6 +51,11 @@ _WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*,?\s+)?"
 DATE_PATTERNS = (
     re.compile(r"\b" + _YEAR + r"-(?P<m>[01]?\d)-(?P<day>[0-3]?\d)(?![\d-])"),
     re.compile(r"\b" + _YEAR + r"/(?P<m>[01]?\d)/(?P<day>[0-3]?\d)\b"),
+    # "4 Mar 26": a short year after a short month name, at the end of a header cell
+    re.compile(
+        r"(?im)\b" + _DAY + r"[ \t]+(?P<mon>[a-z]{3})\.?[ \t]+'?(?P<year>\d\d)"
+        r"(?=[ \t]{2,}|[ \t]*$|[ \t]*[|·,;)])"
+    ),
     re.compile(r"\b" + _WEEKDAY + _MONTH + r"\s+" + _DAY + r"(?:,?\s+" + _YEAR + r")?\b", re.I),
     re.compile(
         r"\b"
@@ -65,6 +70,8 @@ DATE_PATTERNS = (
     ),
     re.compile(r"\b(?P<a>[0-3]?\d)(?P<sep>/)(?P<b>[0-3]?\d)/(?P<year>\d{4}|\d\d)\b"),
     re.compile(r"\b(?P<a>[0-3]?\d)(?P<sep>\.)(?P<b>[0-3]?\d)\.(?P<year>(?:19|20)\d\d)\b"),
+    # "12-03-2026": dashes between day, month and year are written day first
+    re.compile(r"(?<![\w-])(?P<a>[0-3]?\d)(?P<sep>-)(?P<b>[0-3]?\d)-(?P<year>(?:19|20)\d\d)\b"),
 )
 TIME = re.compile(
     r"\b(?P<h>[01]?\d|2[0-3])(?::(?P<min>[0-5]\d))?(?::(?P<sec>[0-5]\d))?\s*"
@@ -319,7 +326,7 @@ def reference_date(text: str) -> dt.date | None:
     """The date a text says is today ("Today is 2026-03-02"), if it says so."""
     for cue in TODAY_CUE.finditer(text):
         window = text[cue.end() : cue.end() + 40]
-        for pattern in DATE_PATTERNS[:4]:
+        for pattern in DATE_PATTERNS[:5]:
             found = pattern.match(window)
             if found and found.group("year"):
                 value = _date_value(found, None)
@@ -358,11 +365,12 @@ def _date_value(match: re.Match, default_year: int | None, first_day: bool = Fal
     if year < 100:
         year += 2000
     if groups.get("mon"):
-        return _valid_date(year, MONTHS[groups["mon"].lower().rstrip(".")], int(groups["day"]))
+        month = MONTHS.get(groups["mon"].lower().rstrip("."))
+        return _valid_date(year, month, int(groups["day"])) if month else None
     if groups.get("m"):
         return _valid_date(year, int(groups["m"]), int(groups["day"]))
     a, b = int(groups["a"]), int(groups["b"])
-    if groups["sep"] == "." or a > 12 or (first_day and b <= 12):  # 01.12.2026, 25/12/2026
+    if groups["sep"] in ".-" or a > 12 or (first_day and b <= 12):  # 01.12.2026, 25/12/2026
         return _valid_date(year, b, a)
     return _valid_date(year, a, b)
 

@@ -21,16 +21,19 @@ from aieng.llm.course_model.skills.records import NUMBER, number_value
 
 FIGURES = {
     "subtotal": r"sub[\s-]?total|net\s+(?:total|amount)|total\s*\(?\s*(?:excl|excluding|before|net"
-    r"|ex\.?\s)|zwischensumme|subtotaal|sous[\s-]total",
+    r"|ex\.?\s|without\s+(?:vat|tax))|zwischensumme|subtotaal|sous[\s-]total|total\s+ht"
+    r"|total\s+hors\s+taxes?|base\s+imponible|netto\w*|net",
     "tax": r"(?:sales\s+)?tax(?:\s+amount)?|vat(?:\s+amount)?|gst|hst|mwst|ust|iva|tva|btw",
     "discount": r"discount|rabatt|korting|remise|descuento",
     "shipping": r"shipping|delivery|postage|freight|carriage",
     "total": r"grand\s+total|total\s+(?:due|amount|payable|to\s+pay)|amount\s+(?:due|payable)"
-    r"|balance\s+due|to\s+pay|total|gesamt\w*|totaal|montant\s+total|importe\s+total",
+    r"|balance\s+due|to\s+pay|total|gesamt\w*|totaal|montant\s+total|importe\s+total|gross",
 }
 NOT_FIGURE = re.compile(
-    r"(?i)\b(?:vat|tax|gst)\s*(?:no|number|id|reg\w*|#)\b|\bincl(?:uding|\.)?\s+(?:vat|tax)\s*$"
+    r"(?i)\b(?:vat|tax|gst)\s*(?:no|number|id|reg\w*|#|point)\b|\bincl(?:uding|\.)?\s+(?:vat|tax)\s*$"
+    r"|\bnet\s*\d{1,3}\b(?![.,]\d)|\bgross\s+weight|\d\s*[x×]\s*[$€£]?\d"
 )
+BALANCE = re.compile(r"(?i)\b(?:balance|amount\s+(?:due|payable)|outstanding|remaining|to\s+pay)\b")
 ROLE_WORDS = {
     "subtotal": {"subtotal", "sub", "net", "pretax"},
     "tax": {"tax", "vat", "gst", "hst", "mwst", "iva", "tva", "btw"},
@@ -42,7 +45,7 @@ CURRENCIES = {"£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "$": "USD"}
 DOLLARS = re.compile(r"\b(?:(?P<code>CAD|AUD|NZD|SGD|HKD|USD)|(?P<pre>C|A|NZ|S|HK|US)\$)")
 CODES = re.compile(r"\b(USD|EUR|GBP|CHF|JPY|CAD|AUD|NZD|SEK|NOK|DKK|PLN|CZK|INR|SGD|HKD)\b")
 LEGAL = (
-    r"Ltd\.?|Limited|GmbH|B\.V\.|BV|N\.V\.|Inc\.?|LLC|L\.L\.C\.|LLP|SAS|SARL|S\.L\.|S\.A\.|SA|SpA"
+    r"Ltd\.?|LTD\.?|Limited|LIMITED|GMBH|INC\.?|s\.r\.o\.|a\.s\.|Kft\.?|S\.p\.A\.|GmbH|B\.V\.|BV|N\.V\.|Inc\.?|LLC|L\.L\.C\.|LLP|SAS|SARL|S\.L\.|S\.A\.|SA|SpA"
     r"|S\.r\.l\.|Srl|plc|PLC|AG|KG|Oy|AB|ApS|Pty(?:\s+Ltd)?|Corp\.?|Co\.|e\.K\."
 )
 COMPANY = re.compile(
@@ -53,7 +56,8 @@ COMPANY = re.compile(
 )
 CUSTOMER = re.compile(
     r"(?im)^[ \t]*(?:bill(?:ed)?\s+to|invoice\s+to|sold\s+to|ship(?:ped)?\s+to|deliver(?:ed)?\s+to"
-    r"|customer|client|buyer|recipient|rechnungsempfänger|factuur\s+aan|attn)\b[^\n]*"
+    r"|customer|client|buyer|recipient|rechnungsempfänger|factuur\s+aan|attn|guest|gast|kunde"
+    r"|klant|cliente|account|for|event)\b[^\n]*"
     r"(?:\n(?![ \t]*\n)[^\n:]{0,60}(?=\n|$)){0,3}"
 )
 FORWARD = re.compile(r"(?i)-{2,}\s*forwarded message|begin forwarded message|^fwd?:|^-{3,}", re.M)
@@ -64,6 +68,7 @@ def labelled_amount(text: str, role: str) -> float | None:
     """The amount on the line labelled for ``role`` (the last such line for "total")."""
     label = re.compile(r"(?i)(?<![\w-])(?:" + FIGURES[role] + r")(?![\w-])")
     found: list[float] = []
+    balances: list[bool] = []
     for line in re.split(r"\n|(?<=\.)\s+(?=[A-Z])", text):
         hit = label.search(line)
         if hit is None or NOT_FIGURE.search(line):
@@ -73,11 +78,28 @@ def labelled_amount(text: str, role: str) -> float | None:
         if role == "tax" and re.search(r"(?i)\btotal\b", line[: hit.start()]):
             continue  # "Total incl. VAT 411.60" is a total
         amounts = [m for m in NUMBER.finditer(line, hit.end()) if not m.group("pct")]
-        if amounts:
-            found.append(number_value(amounts[0].group("n")))
+        money = [m for m in amounts if _money_like(m)]
+        if money or len(amounts) == 1 and role != "tax":
+            value = number_value((money or amounts)[0].group("n"))
+            found.append(
+                -value
+                if re.search(r"-\s*[$€£]?\s*$", line[: (money or amounts)[0].start()])
+                else value
+            )
+            balances.append(BALANCE.search(line[: hit.end()]) is not None)
     if not found:
         return None
-    return found[-1] if role == "total" else found[0]
+    if role == "total":
+        gross = [v for v, b in zip(found, balances, strict=True) if not b]
+        return gross[-1] if gross else found[-1]  # the gross total, not what is left to pay
+    return found[0]
+
+
+def _money_like(match: re.Match) -> bool:
+    """An amount of money rather than a reference number: decimals or a currency sign."""
+    return bool(
+        match.group("cur") or match.group("cur2") or re.search(r"[.,]\d{2}$", match.group("n"))
+    )
 
 
 def figure_role(words: tuple[str, ...], description: str = "") -> str | None:
@@ -112,10 +134,20 @@ def currency_code(text: str) -> str | None:
     return None
 
 
-def issuer(text: str) -> str | None:
-    """The company that issued the document (see the module docstring), else None."""
+def issuer(text: str, notes: str = "") -> str | None:
+    """The company that issued the document (see the module docstring), else None; never the
+    customer the instructions name ("never Acme (the customer)")."""
+    from aieng.llm.course_model.skills.bills import clean
+
+    text = clean(text)
     body = text
-    forwarded = list(FORWARD.finditer(text))
+    forwarded = [
+        m
+        for m in FORWARD.finditer(text)
+        if not m.group(0).startswith("-")
+        or "forward" in m.group(0).lower()
+        or re.search(r"(?im)^[ \t]*(?:from|subject|fwd?)[ \t]*:", text[: m.start()])
+    ]  # a bare "-----" line ends a forwarder's note only in mail, else it is a ruler
     if forwarded:
         body = text[forwarded[-1].end() :]  # the original message, not the forwarder's
     blocked = [m.span() for m in CUSTOMER.finditer(body)]
@@ -123,7 +155,12 @@ def issuer(text: str) -> str | None:
     def free(start: int) -> bool:
         return not any(a <= start < b for a, b in blocked)
 
-    companies = [m for m in COMPANY.finditer(body) if free(m.start())]
+    customers = _customers(notes)
+    companies = [
+        m
+        for m in COMPANY.finditer(body)
+        if free(m.start()) and m.group("name").split()[0].lower() not in customers
+    ]
     if companies:
         return _tidy(companies[0].group("name"))
     sender = FROM.search(body)
@@ -139,11 +176,27 @@ def issuer(text: str) -> str | None:
         if (
             line
             and free(body.find(line))
-            and re.fullmatch(r"[A-Z][\w&'.-]*(?:[ \t]+[A-Z&][\w&'.-]*){0,5}", line)
+            and re.fullmatch(r"[A-ZÀ-Ý][\w&'.-]*(?:[ \t]+[A-ZÀ-Ý&][\w&'.-]*){0,5}", line)
+            and line.split()[0].lower() not in customers
             and not re.match(r"(?i)(?:invoice|receipt|quote|bill|statement|tax|fwd?|re)\b", line)
         ):
             return _tidy(line)
     return None
+
+
+CUSTOMER_NOTE = re.compile(
+    r"\bnever\s+(?:the\s+)?(?P<a>[A-Z][\w-]+)|(?P<b>[A-Z][\w-]+)[^()\n]{0,30}\(the\s+(?:customer|buyer"
+    r"|client|recipient)\)|\b(?:invoices|receipts|bills)\s+(?:that\s+)?(?P<c>[A-Z][\w-]+)"
+    r"(?:\s+[A-Z][\w-]+)*\s+(?:receives|gets|pays)"
+)
+
+
+def _customers(notes: str) -> set[str]:
+    """First words of the customer the instructions name: "never Acme (the customer)"."""
+    return {
+        (m.group("a") or m.group("b") or m.group("c")).lower()
+        for m in CUSTOMER_NOTE.finditer(notes)
+    }
 
 
 def _tidy(name: str) -> str:

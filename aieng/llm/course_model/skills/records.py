@@ -20,15 +20,25 @@ import re
 from dataclasses import dataclass
 
 NUMBER = re.compile(
-    r"(?<![\w.,/:#-])(?P<cur>[$€£¥]|(?:USD|EUR|GBP|CHF|CAD|AUD)\s?)?(?P<n>\d{1,3}(?:[,.' ]\d{3})+"
+    r"(?<![\w.,/:#])(?<!\w-)(?P<cur>[$€£¥]|(?:USD|EUR|GBP|CHF|CAD|AUD)\s?)?(?P<n>\d{1,3}(?:[,.' ]\d{3})+"
     r"(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)(?P<cur2>\s?(?:[$€£]|USD|EUR|GBP|CHF|CAD|AUD)\b)?"
     r"(?P<pct>\s?%)?(?![\w:-]|/\d|[.,]\d)"
 )
 SUMMARY = re.compile(
     r"(?i)\b(?:sub[\s-]?total|total|totaal|gesamt\w*|summe|tax|vat|gst|hst|pst|mwst|ust|iva|tva"
     r"|btw|balance|amount\s+(?:due|payable|paid)|discount|rabatt|net\s+amount|gross|rounding"
-    r"|change|paid|payment|deposit|credit|tip|gratuity|due\s+now|to\s+pay|cash|card)\b"
+    r"|change|paid|payment|deposit|credit|tip|gratuity|due\s+now|to\s+pay|cash|card|subtotaal"
+    r"|netto\w*|base\s+imponible|montant|importe)\b|^\s*net\b"
 )
+PRICED = re.compile(r"(?i)(?<![\w.])\d+(?:[.,]\d+)?\s*[x×*]\s*[$€£]?\s*\d|@\s*[$€£]?\s*\d")
+ADJUSTMENT = re.compile(r"(?i)\b(?:discount|rabatt|korting|remise|descuento|credit|tip|gratuity)\b")
+UNIT_WORDS = (
+    r"pcs?|pieces?|units?|ud|uds|stk|st|stuks?|stück|hrs?|hours?|h|nights?|nachten|nuits|days?"
+    r"|dagen|tage|weeks?|months?|mo|kg|g|l|m|ea|each|per|users?|seats?|licen[cs]es?|boxes|items?"
+    r"|x|à|at|eur|usd|gbp|chf"
+)
+TAIL_GAP = re.compile(r"(?i)^(?:[\s()x×*@=/à€$£¥.,:;|-]|\b(?:" + UNIT_WORDS + r")\b)*$")
+BEFORE_TAIL = re.compile(r"(?i)(?:[(\s@×*=$€£¥]|(?<![a-z])[xà](?![a-z])|\b(?:USD|EUR|GBP)\b)*$")
 META = re.compile(
     r"(?i)\b(?:invoice|receipt|date|due|order\s*(?:no|number|#|id)|po\b|account|iban|bic|swift"
     r"|sort\s+code|phone|tel|fax|page|ref(?:erence)?|terms|reg(?:istration)?|bill(?:ed)?\s+to"
@@ -36,16 +46,21 @@ META = re.compile(
     r"|tel|www|http)\b\s*(?:no\.?|number|#|id)?\s*[:#]"
 )
 QTY_AFTER = re.compile(
-    r"\s*(?:x|×|\*|pcs?|pieces?|units?|hrs?|hours?|h|nights?|days?|kg|ea\b)", re.I
+    r"\s*(?:x|×|\*|pcs?|pieces?|units?|hrs?|hours?|h|nights?|days?|kg|ea\b|uds?\b|stk\b"
+    r"|stuks?\b|stück|users?\b|seats?\b|licen[cs]es?\b)",
+    re.I,
 )
 QTY_UNIT = re.compile(
-    r"\s*(?:pcs?|pieces?|units?|hrs?|hours?|h|nights?|days?|kg|boxes|items?)\b", re.I
+    r"\s*(?:pcs?|pieces?|units?|hrs?|hours?|h|nights?|days?|kg|boxes|items?|uds?|stk|stuks?"
+    r"|users?|seats?|weeks?|months?|years?)\b",
+    re.I,
 )
 EACH_AFTER = re.compile(r"\s*(?:each|ea\.?|apiece|/\s*\w+|per\s+\w+)\b", re.I)
 COLUMNS = {
     "description": "description desc item items product products service services article name "
     "details particulars position",
-    "quantity": "qty quantity quantities units count hours hrs pcs menge aantal",
+    "quantity": "qty quantity quantities units count hours hrs pcs menge aantal cantidad quantité",
+    "position": "pos no nr",
     "unit_price": "price rate unit each cost preis prijs",
     "amount": "amount total line sum value betrag bedrag net",
 }
@@ -100,30 +115,87 @@ def line_rows(text: str) -> list[Row]:
     """The line items of ``text``, in order, before its first summary row."""
     rows: list[Row] = []
     columns: list[str] | None = None
+    position = False
     for raw in text.splitlines():
         line = re.sub(r"^\s*(?:[-*•·]|\d+[.)](?=\s+\D))\s+", "", raw).strip().strip("|").strip()
         line = re.sub(r"(?i)(?<=[\s\d])([x×])(\d)", r"\1 \2", line)  # "x2" -> "x 2"
+        line = re.sub(r"^(\d+)[x×](?=\s)", r"\1 x", line)  # "2x Latte" -> "2 x Latte"
         if not line:
             continue
         header = _header(line)
         if header is not None:
-            columns = [r for r in header if r != "description"]
+            columns = [r for r in header if r not in ("description", "position")]
+            position = header[0] == "position"
             continue
         line = _blank_dates(line)
         numbers = [m for m in NUMBER.finditer(line) if not m.group("pct")]
         if not numbers:
             continue
         label = line[: numbers[0].start()]
-        if SUMMARY.search(label) or (rows and SUMMARY.search(line) and len(numbers) == 1):
+        if (
+            rows
+            and ADJUSTMENT.search(label)
+            and not SUMMARY.search(ADJUSTMENT.sub("", label))
+            and _signed(line, numbers[-1]) < 0
+        ):
+            rows.append(_adjustment(line, numbers))  # "Loyalty discount -25.50": an item
+            continue
+        summary = SUMMARY.search(label) or (rows and SUMMARY.search(line) and len(numbers) == 1)
+        if summary and not PRICED.search(line):  # "City tax 3 x 4.85 14.55" is an item
             if rows:
                 break  # the summary block ends the items
             continue
         if META.search(line) or _not_money_line(line, numbers) or _prose(line):
             continue
-        row = _row(line, numbers, columns)
+        if position and re.match(r"\d{1,3}\s", line):
+            line = " " * len(line.split()[0]) + line[len(line.split()[0]) :]
+            numbers = numbers[1:]  # "1  Drive motor ...": a position number, no quantity
+        row = _columnar(line, numbers, columns) or _row(line, numbers, columns)
         if row is not None:
             rows.append(row)
     return rows
+
+
+def _adjustment(line: str, numbers: list[re.Match]) -> Row:
+    """A discount, credit or tip printed as a line: one unit of its (signed) amount."""
+    amount = _signed(line, numbers[-1])
+    description = _description(line, [m for m in numbers if m.group("pct") is None] + [])
+    description = re.sub(r"\s*-?\d+(?:[.,]\d+)?\s*%", "", description).strip(" ,.-")
+    return Row(description, 1.0, amount, amount, line)
+
+
+def _signed(line: str, match: re.Match) -> float:
+    value = number_value(match.group("n"))
+    return -value if re.search(r"-\s*[$€£]?$", line[: match.start("n")]) else value
+
+
+def _columnar(line: str, numbers: list[re.Match], columns: list[str] | None) -> Row | None:
+    """A row read as a description followed by its number columns: numbers inside the
+    description ("Backup storage 2 TB", "3 pallets", "Room 412") stay in its words."""
+    lead = None
+    if re.match(r"\s*$", line[: numbers[0].start()]) and re.match(
+        r"\s*(?:[x×*]\s+)?[^\W\d_]", line[numbers[0].end() :]
+    ):
+        lead = numbers[0]  # "3  Lunch platters ...": a count before the description
+    rest = numbers[1:] if lead else numbers
+    for index, match in enumerate(rest):
+        start = match.start() - len(BEFORE_TAIL.search(line[: match.start()]).group(0))
+        gaps = NUMBER.sub(" ", line[start:])
+        if TAIL_GAP.match(gaps) and gaps.count("(") == gaps.count(")"):
+            tail = rest[index:]
+            break
+    else:
+        return None
+    begin = lead.end() if lead else 0
+    words = line[begin:start].strip()
+    words = re.sub(r"(?i)^[x×*]\s+", "", words)
+    words = re.sub(r"(?i)(?:(?<=\s)[@x×*=:|,(-]|[:|,(])+\s*$", "", words).strip(" ,-")
+    if not words or lead is None and len(tail) == len(numbers) and not tail:
+        return None
+    row = _row(line, ([lead] if lead else []) + tail, columns)
+    if row is None:
+        return None
+    return Row(" ".join(words.split()), row.quantity, row.unit_price, row.amount, line)
 
 
 def _not_money_line(line: str, numbers: list[re.Match]) -> bool:
@@ -162,6 +234,13 @@ def _row(line: str, numbers: list[re.Match], columns: list[str] | None) -> Row |
             amount = value
         elif before.endswith(("x", "×", "*")) and not before[-2:-1].isalpha() and quantity is None:
             quantity = value
+        elif (
+            before.endswith(("x", "×"))
+            and not before[-2:-1].isalpha()
+            and QTY_UNIT.match(after)
+            and not match.group("cur")
+        ):
+            quantity *= value  # "25 users x 1 month": 25 user-months
         elif (QTY_AFTER.match(after) and not match.group("cur")) and quantity is None:
             quantity = value
         else:

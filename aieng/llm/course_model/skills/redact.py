@@ -81,7 +81,8 @@ ORG_WORDS = frozenset(
     airline air hotel hotels clinic hospital group services software technologies technology
     university school insurance logistics energy foods motors studio studios partners capital
     health pharma media network networks cloud app team support desk department office store
-    shop""".split()
+    shop distribution distributie handel fulfilment fulfillment retail consulting warehousing
+    transport""".split()
 )
 NOT_PEOPLE = frozenset(
     """the we he she they it support team management it hr finance sales security customer
@@ -89,7 +90,9 @@ NOT_PEOPLE = frozenset(
     thursday friday saturday sunday january february march april may june july august september
     october november december today yesterday tomorrow this that our my your their his her
     please hi hello dear thanks regards best order ticket invoice policy note mr mrs ms miss mx
-    dr prof sir dame herr frau mme mlle""".split()
+    dr prof sir dame herr frau mme mlle not no none nothing nobody there all both each date time
+    subject from to sent cc re fw fwd de het een die der das den el la le les los las un une
+    vendor supplier staff engineer agent""".split()
 )
 TITLE = re.compile(
     rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Mevr|Dhr|Herr|Frau|Mme|Mlle|Sr|Sra|Srta)\.?\s+"
@@ -103,6 +106,25 @@ STRONG_CUE = re.compile(
     rf"|del|la|le)\s+)*{CAP})?)"
 )
 FULL = re.compile(rf"\b(?P<n>{CAP}(?:\s+(?:(?:van|de|der|den|von|da|di|del|la|le)\s+)*{CAP})+)")
+_NAME2 = rf"{CAP}(?:\s+(?:(?:van|de|der|den|von|da|di|del|la|le)\s+)*{CAP})+"
+# A full name (two words or more) after a role or "by": "on-call engineer Aled Pryce",
+# "fixed by Nikhil Sharma", "Engineer: Tomasz Lewandowski", "From: Ruud Hendriks".
+ROLE_CUE = re.compile(
+    r"(?:\b(?i:by|door|von|par|por|engineer|agent|driver|technician|director|lead|officer|"
+    r"analyst|developer|specialist|supervisor|coordinator|colleague|collega|kollege|kollegin|"
+    r"teamleider|contact|owner|operator|manager|nurse|advisor|adviser|consultant|inspector|"
+    r"from)|^(?i:from|to|cc|van|aan|von|an|de))\s*:?\s*,?[ \t]+"
+    rf"(?P<n>{_NAME2})",
+    re.M,
+)
+# A full name set next to its personal data: "Megan Price (megan.price@...)", "Harriet Osei
+# (EMP-02291)", "Tomasz Lewandowski, mobile 07700 900512", or set off by commas ", Sanne de
+# Vries, who ..."
+BESIDE_DATA = re.compile(
+    rf"(?P<n>{_NAME2})(?=\s*[(<]\s*(?:[\w.+-]+@|(?:EMP|EMPL|STAFF|PAT|PID|NID|HR|EE)-?\d|\+\d|0\d)"
+    r"|,?\s+(?i:mobile|phone|tel\.?|telephone|email|e-mail|ext\.?|gsm|handy)\b)"
+    rf"|,\s+(?P<m>{_NAME2}),\s+(?i:who|die|der|qui|que|which|the|a|an|our|was)\b"
+)
 SPEECH = re.compile(
     rf"\b(?P<n>{CAP})\s+(?:said|says|told|asked|wrote|reported|called|mentioned|explained|noticed"
     rf"|complained|confirmed|replied|added|saw|found|emailed|phoned|rang|signed|approved)\b"
@@ -116,7 +138,7 @@ EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][\w.+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 )
 PHONE = re.compile(
-    r"(?<![\w/.:+-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]\d{2,8}){1,4}"
+    r"(?<![\w/.:+-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{1,5}(?:[\s.-]\d{2,8}){1,4}"
     r"(?![\w/:-]|\.\d)|(?<![\w/+])\+\d{7,15}\b|(?<![\w-])0\d{9,10}\b"
 )
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b")
@@ -138,7 +160,7 @@ STREET = (
 ADDRESS = re.compile(
     rf"\b\d{{1,5}}[A-Za-z]?\s+(?:[{UP}][\w'’-]*\s+){{1,3}}(?:{STREET})\b\.?"
     rf"(?:,?\s+(?:Apt|Apartment|Suite|Unit|Flat)\.?\s*\w+)?(?:,\s*[{UP}][a-z]+(?:\s[{UP}][a-z]+)?)?"
-    rf"(?:,?\s+[A-Z]{{2}}\s+\d{{5}})?"
+    rf"(?:,?\s+[A-Z]{{2}}\s+\d{{5}}|\s+[A-Z]{{1,2}}\d[A-Z\d]?\s?\d[A-Z]{{2}}\b)?"
     rf"|\b[{UP}][a-zäöüß]+(?:straat|straße|strasse|gracht|weg|laan|plein|kade|singel|gasse|allee"
     rf"|platz|dijk|steeg)\s+\d{{1,4}}[a-zA-Z]?(?:[-\s]\d{{1,3}}\b)?(?:,\s*\d{{4,5}}\s?(?:[A-Z]{{2}}\s)?"
     rf"\s*[{UP}][a-z]+)?"
@@ -174,6 +196,22 @@ def placeholders(description: str) -> dict[str, str]:
     return out
 
 
+class _Named:
+    """A match seen through one of its groups, as ``add`` reads it."""
+
+    def __init__(self, match: re.Match, group: str) -> None:
+        self.match, self.group_name = match, group
+
+    def group(self, _name: str) -> str:
+        return self.match.group(self.group_name)
+
+    def start(self, _name: str = "") -> int:
+        return self.match.start(self.group_name)
+
+    def end(self, _name: str = "") -> int:
+        return self.match.end(self.group_name)
+
+
 def _people(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     names: set[str] = set()
@@ -202,6 +240,12 @@ def _people(text: str) -> list[tuple[int, int]]:
 
     for match in TITLE.finditer(text):
         add(match, True)
+    for match in ROLE_CUE.finditer(text):
+        add(match, True)
+    for match in BESIDE_DATA.finditer(text):
+        named = match if match.group("n") else _Named(match, "m")
+        known = any(p.lower() in FIRST_NAMES for p in named.group("n").split())
+        add(named, not known)  # a known first name marks where the name starts ("Ask Anna")
     for match in STRONG_CUE.finditer(text):
         if match.group("n")[0].isupper():
             add(match, True)
@@ -213,6 +257,10 @@ def _people(text: str) -> list[tuple[int, int]]:
         add(match, True)
     for name in names:
         for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            after = text[match.end() : match.end() + 30]
+            company = re.match(r"\s*(?:&|\+|(?:and|und|en|et|y)\s+[A-Z])|\s+(\w+)", after)
+            if company and (company.group(1) is None or company.group(1).lower() in ORG_WORDS):
+                continue  # "Walsh & Byrne", "Walsh Logistics": a company named after someone
             spans.append((match.start(), match.end()))
     return spans
 

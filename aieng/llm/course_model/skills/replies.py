@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 
 from aieng.llm.course_model.skills.verdict import Verdict
+from aieng.llm.course_model.text import STOPWORDS
 
 _T = {
     "en": {
@@ -43,14 +44,15 @@ _T = {
         "ack": "Thank you for your message{about}. {kept}We're happy to help and will take "
         "care of it; we'll follow up with you shortly.",
         "about": " about {x}",
-        "kept": "Your request is within our policy ({rule}), so we can go ahead. ",
+        "kept": "Your request{said} is within our policy ({rule}), so we can go ahead. ",
         "alt": "If you need anything else, I'm happy to help.",
         "alt_refund": "If the item is faulty, we can look at a repair or a warranty claim instead.",
         "alt_cancellation": "You can still change the date instead, or contact us for other options.",
         "alt_legal": "For legal questions, please contact a qualified lawyer or a legal advice "
         "service.",
         "alt_medical": "Please contact your doctor or, if it is urgent, the emergency services.",
-        "alt_others_data": "We can only share details with the account holder themselves.",
+        "alt_others_data": "Information about other customers is confidential: we can only share "
+        "details with the account holder themselves.",
         "alt_credentials": "You can set a new one safely with the reset link on the sign-in page.",
         "alt_financial": "For advice on your situation, please speak to a licensed financial "
         "adviser.",
@@ -72,13 +74,14 @@ _T = {
         "ack": "Bedankt voor uw bericht{about}. {kept}We helpen u graag en nemen snel contact "
         "met u op.",
         "about": " over {x}",
-        "kept": "Uw verzoek valt binnen ons beleid, dus we kunnen het verwerken. ",
+        "kept": "Uw verzoek{said} valt binnen ons beleid, dus we kunnen het verwerken. ",
         "alt": "Kan ik u ergens anders mee helpen?",
         "alt_refund": "Is het product defect, dan kijken we graag naar een reparatie of garantie.",
         "alt_legal": "Neem voor juridische vragen contact op met een advocaat of het "
         "Juridisch Loket.",
         "alt_medical": "Neem contact op met uw huisarts, of bel bij spoed 112.",
-        "alt_others_data": "We delen gegevens alleen met de rekeninghouder zelf.",
+        "alt_others_data": "Klantgegevens zijn vertrouwelijk: we delen ze alleen met de "
+        "rekeninghouder zelf.",
         "alt_credentials": "U kunt veilig een nieuwe instellen via de resetlink op de inlogpagina.",
     },
     "de": {
@@ -91,19 +94,21 @@ _T = {
         "{rule} nicht. {alt}",
         "topic": "Es tut mir leid, aber bei {topic} kann ich nicht helfen. {alt}",
         "scope": "Es tut mir leid, aber ich kann nur bei {topic} helfen.",
-        "escalate": "Vielen Dank für Ihre Nachricht. {why}, daher habe ich Ihre Anfrage an eine "
-        "Führungskraft weitergeleitet, die sich in Kürze bei Ihnen meldet.",
+        "escalate": "Vielen Dank für Ihre Nachricht. {why}, daher habe ich Ihre Anfrage an einen "
+        "Manager weitergeleitet, die sich in Kürze bei Ihnen meldet.",
         "why_limit": "{x} liegt über dem, was ich selbst genehmigen darf",
         "why_topic": "Das muss sich ein Kollege ansehen",
         "ack": "Vielen Dank für Ihre Nachricht{about}. {kept}Wir helfen Ihnen gerne und melden "
         "uns in Kürze bei Ihnen.",
         "about": " zu {x}",
-        "kept": "Ihre Anfrage entspricht unseren Richtlinien, daher können wir sie bearbeiten. ",
+        "kept": "Ihre Anfrage{said} entspricht unseren Richtlinien, daher können wir sie "
+        "bearbeiten. ",
         "alt": "Kann ich Ihnen sonst irgendwie helfen?",
         "alt_refund": "Wenn der Artikel defekt ist, prüfen wir gerne eine Reparatur oder Garantie.",
         "alt_legal": "Bei rechtlichen Fragen wenden Sie sich bitte an einen Anwalt.",
         "alt_medical": "Bitte wenden Sie sich an Ihren Arzt oder im Notfall an den Notruf 112.",
-        "alt_others_data": "Wir geben Daten nur an den Kontoinhaber selbst weiter.",
+        "alt_others_data": "Kundendaten sind vertraulich: wir geben sie nur an den Kontoinhaber "
+        "selbst weiter.",
         "alt_credentials": "Über den Link auf der Anmeldeseite können Sie sicher ein neues "
         "festlegen.",
     },
@@ -124,13 +129,14 @@ _T = {
         "ack": "Merci pour votre message{about}. {kept}Nous sommes heureux de vous aider et "
         "revenons vers vous rapidement.",
         "about": " concernant {x}",
-        "kept": "Votre demande respecte notre politique, nous pouvons donc la traiter. ",
+        "kept": "Votre demande{said} respecte notre politique, nous pouvons donc la traiter. ",
         "alt": "Puis-je vous aider pour autre chose ?",
         "alt_refund": "Si l'article est défectueux, nous pouvons examiner une réparation ou "
         "la garantie.",
         "alt_legal": "Pour toute question juridique, veuillez consulter un avocat.",
         "alt_medical": "Veuillez consulter votre médecin ou, en cas d'urgence, appeler le 15.",
-        "alt_others_data": "Nous ne communiquons ces informations qu'au titulaire du compte.",
+        "alt_others_data": "Les informations clients sont confidentielles : nous ne les "
+        "communiquons qu'au titulaire du compte.",
         "alt_credentials": "Vous pouvez en définir un nouveau via le lien de réinitialisation.",
     },
     "es": {
@@ -149,13 +155,14 @@ _T = {
         "ack": "Gracias por su mensaje{about}. {kept}Estaremos encantados de ayudarle y nos "
         "pondremos en contacto con usted en breve.",
         "about": " sobre {x}",
-        "kept": "Su solicitud cumple nuestra política, así que podemos tramitarla. ",
+        "kept": "Su solicitud{said} cumple nuestra política, así que podemos tramitarla. ",
         "alt": "¿Puedo ayudarle en algo más?",
         "alt_refund": "Si el artículo está defectuoso, podemos estudiar una reparación o la "
         "garantía.",
         "alt_legal": "Para cuestiones legales, consulte a un abogado.",
         "alt_medical": "Consulte a su médico o, si es urgente, llame al 112.",
-        "alt_others_data": "Solo compartimos datos con el titular de la cuenta.",
+        "alt_others_data": "Los datos de los clientes son confidenciales: solo los compartimos "
+        "con el titular de la cuenta.",
         "alt_credentials": "Puede crear una nueva de forma segura con el enlace de "
         "restablecimiento.",
     },
@@ -226,9 +233,12 @@ def specifics(text: str) -> str:
     product = PRODUCT.search(text)
     if product:
         parts.append("the " + product.group("p"))
-    ids = list(dict.fromkeys(m.group(0) for m in ORDER_ID.finditer(text)))[:2]
+    found = list(ORDER_ID.finditer(text))
+    ids = list(dict.fromkeys(m.group(0) for m in found))[:2]
     if ids:
-        parts.append(("order " if not parts else "") + " and ".join(ids))
+        said = re.search(r"([^\W\d_]{4,})\W{0,2}$", text[: found[0].start()])
+        noun = said.group(1).lower() if said and said.group(1).lower() not in STOPWORDS else ""
+        parts.append((f"{noun} " if noun and not parts else "") + " and ".join(ids))
     text = re.sub(r"(?i)\b(?:today(?:'s date)?|current date)\s*(?:is|:)\s*[^.\n]{0,40}", " ", text)
     dates = [s.text for s in analyse(text).of("date") if not s.text.lower().startswith("to")]
     if dates:
@@ -256,6 +266,12 @@ def _rule_words(verdict: Verdict, language: str) -> str:
     rule = verdict.rule or verdict.within
     if rule is None:
         return ""
+    if rule.kind == "limit" and rule is verdict.within:  # kept: "discount up to 10%"
+        bound = {">": "up to", ">=": "below", "<": "at least", "<=": "above"}.get(rule.op, "")
+        amount = (
+            f"{rule.amount:g}{rule.unit}" if rule.unit == "%" else f"{rule.amount:g} {rule.unit}"
+        )
+        return f"{rule.subject} {bound} {amount.strip()}".strip()
     if rule.kind != "window":
         return rule.phrase
     number, unit = rule.span.split(" ", 1)
@@ -290,9 +306,12 @@ def _alternative(verdict: Verdict, language: str) -> str:
     return _T.get(language, _T["en"]).get(key) or _t(language, "alt")
 
 
-def compose(verdict: Verdict, text: str, language: str = "en", scope: str = "") -> str:
+def compose(
+    verdict: Verdict, text: str, language: str = "en", scope: str = "", fact: str = ""
+) -> str:
     """The reply to a request under ``verdict``, in ``language`` when there are templates
-    for it (en, nl, de, fr, es), else in English."""
+    for it (en, nl, de, fr, es), else in English; an answer gives the policy's ``fact``
+    (already in the reply's language) that bears on the request."""
     language = language if language in _T else "en"
     rule = verdict.rule
     if verdict.decision == "refuse" and rule is not None:
@@ -324,7 +343,9 @@ def compose(verdict: Verdict, text: str, language: str = "en", scope: str = "") 
     about = specifics(text)
     kept = ""
     if verdict.within is not None:
-        kept = _t(language, "kept").format(rule=_rule_words(verdict, language))
+        said = f" ({verdict.said})" if verdict.said and verdict.within.kind == "limit" else ""
+        kept = _t(language, "kept").format(rule=_rule_words(verdict, language), said=said)
+    kept = (fact.rstrip() + " " if fact else "") + kept
     return _t(language, "ack").format(
         about=_t(language, "about").format(x=about) if about else "", kept=kept
     )

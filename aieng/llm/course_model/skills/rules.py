@@ -25,154 +25,38 @@ Example:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from aieng.llm.course_model.skills import clauses as relations
+from aieng.llm.course_model.skills.rule_patterns import (  # noqa: F401 (re-exported)
+    _ANCHORS,
+    _NEG,
+    _NUM,
+    _STYLE,
+    _TOPIC_CUT,
+    _TOPIC_LEAD,
+    _UNIT,
+    _VERB,
+    ESCALATE,
+    ESCALATE_TOPIC,
+    ESCALATION_HEADING,
+    FORBID,
+    GENERIC,
+    IF_ASKS,
+    LIMIT,
+    NO_TOPIC,
+    NOT_ALLOWED,
+    NUMBER_WORDS,
+    REFUSAL_HEADING,
+    REFUSE_ASK,
+    SUBJECT_STEMS,
+    SUBJECTS,
+    UNITS,
+    WINDOW,
+)
 from aieng.llm.course_model.skills.topics import Topic, topic_for
 from aieng.llm.course_model.text import STOPWORDS, stem, words
-
-UNITS = {"hour": 1 / 24, "day": 1, "business day": 1.4, "working day": 1.4, "week": 7,
-         "month": 30.44, "year": 365.25}  # fmt: skip
-NUMBER_WORDS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty".split())}  # fmt: skip
-NUMBER_WORDS.update({"thirty": 30, "forty": 40, "forty-five": 45, "sixty": 60, "ninety": 90,
-                     "a": 1, "an": 1, "a couple of": 2, "a few": 3, "several": 4})  # fmt: skip
-_NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
-_UNIT = r"(hour|business day|working day|calendar day|day|week|month|year)s?"
-
-# Subjects of windows and limits: the words a request uses for the same action.
-SUBJECTS = {
-    "refund": "refund refunds refunded reimburse reimbursement reimbursed repay money chargeback "
-    "terugbetaling terugbetalen geld rückerstattung erstattung erstatten remboursement rembourser "
-    "remboursé reembolso reembolsar dinero",
-    "return": "return returns returned returning send back retour retourneren terugsturen "
-    "rücksendung zurückschicken zurücksenden retourner renvoyer devolver devolución",
-    "cancellation": "cancel cancels cancelled canceled cancellation cancelling canceling terminate "
-    "annuleren annulering stornieren stornierung annuler annulation cancelar cancelación",
-    "exchange": "exchange exchanges swap replace replacement",
-    "change": "change changes rebook reschedule modify amend amendment",
-    "claim": "claim claims report damage",
-    "discount": "discount discounts off reduction markdown cheaper rebate",
-    "credit": "credit credits voucher goodwill compensation",
-    "order": "order orders unit units pieces bulk",
-    "loan": "loan loans borrow credit mortgage",
-    "transfer": "transfer transfers wire payment send",
-    "withdrawal": "withdrawal withdraw cash",
-    "booking": "booking bookings book reservation reserve",
-}
-SUBJECT_STEMS = {
-    name: frozenset(stem(w) for w in cues.lower().split()) for name, cues in SUBJECTS.items()
-}
-
-_NEG = (
-    r"(?:never|do not|don't|dont|must not|mustn't|may not|should not|shouldn't|cannot|can't|"
-    r"can not|will not|won't|shall not|(?:you )?are not (?:allowed|permitted|authori[sz]ed) to|"
-    r"is not (?:allowed|permitted) to|not allowed to|refuse to|decline to|avoid)"
-)
-_VERB = (
-    r"(?:give|giving|provide|providing|offer|share|sharing|disclose|reveal|discuss|answer|"
-    r"help(?: (?:users|customers|people|anyone))?(?: with)?|assist(?: with)?|comment on|"
-    r"talk about|speculate (?:about|on)|recommend|issue|grant|promise|guarantee|accept|ask for|"
-    r"ask about|request|send|hand out|give out|look up|expose|leak|engage (?:in|with)|handle|"
-    r"diagnose|prescribe|quote|predict|express|repeat|read out|process|approve|confirm)"
-)
-FORBID = re.compile(
-    r"\b" + _NEG + r"\s+(?:ever\s+|under any circumstances\s+|directly\s+|yourself\s+)?"
-    r"(?P<verb>" + _VERB + r")\b\s*(?P<topic>[^.;:!?\n]+)",
-    re.I,
-)
-REFUSE_ASK = re.compile(
-    r"\b(?:refuse|decline|reject|deny|block)\s+(?:(?:any|all|every|politely|to help with)\s+)*"
-    r"(?:requests?|questions?|queries|messages|attempts|asks|anything)?\s*(?:that\s+(?:ask|seek)s?"
-    r"\s+(?:for|about)|(?:asking|seeking)\s+(?:for|about)|for|about|involving|regarding|"
-    r"related to|on|concerning|to)\s+(?P<topic>[^.;:!?\n]+)",
-    re.I,
-)
-IF_ASKS = re.compile(
-    r"\bif (?:the |a )?(?:user|customer|client|caller|patient|guest|someone|they|he|she|anyone)"
-    r"\s+(?:asks?|requests?|wants?|seeks?|needs?)\s+(?:you\s+)?(?:for|about|to)?\s*"
-    r"(?P<topic>[^,.;:!?\n]+),\s*(?:politely\s+)?(?:refuse|decline|say no|do not|don't|reject)",
-    re.I,
-)
-NOT_ALLOWED = re.compile(
-    r"^(?P<topic>[^.;:!?\n]{3,80}?)\s+(?:is|are)\s+(?:strictly\s+)?(?:not allowed|forbidden|"
-    r"prohibited|off[- ]limits|out of scope|not permitted)",
-    re.I,
-)
-NO_TOPIC = re.compile(r"^\s*no\s+(?P<topic>[a-z][^.;:!?\n]{2,60})[.!]?\s*$", re.I)
-ESCALATE = re.compile(
-    r"\b(?:escalat\w*|hand(?:ed)? (?:it |them )?(?:over|off)|transfer(?:red)? to|forward(?:ed)? to|"
-    r"pass(?:ed)? (?:it |them )?(?:on )?to|refer(?:red)? to|route(?:d)? to|flag(?:ged)? for|"
-    r"(?:manager|supervisor|management|senior|human|team lead)(?:'s)? (?:approval|sign[- ]off|"
-    r"review|authori[sz]ation)|approv(?:al|ed) (?:by|from) (?:a |the )?(?:\w+ )?(?:manager|"
-    r"supervisor|senior|human|team lead)|\b(?:needs?|requires?|need) (?:\w+ )?approval\b)",
-    re.I,
-)
-ESCALATE_TOPIC = re.compile(
-    r"\b(?:when|if|whenever|where)\s+(?:the |a )?(?:customer|user|client|caller|patient|guest|"
-    r"they|someone|he|she)?\s*(?:mentions?|asks? (?:about|for)|reports?|threatens?|raises?|"
-    r"describes?|is|has|wants?|requests?|brings up)?\s*(?P<topic>[^,.;:!?\n]+)"
-    r"|\b(?:any|all|every)\s+(?:requests?|cases?|complaints?|messages|questions|tickets|reports)?"
-    r"\s*(?:about|involving|mentioning|regarding|related to|that mention|on|for|with)\s+"
-    r"(?P<topic2>[^,.;:!?\n]+)",
-    re.I,
-)
-WINDOW = re.compile(
-    r"\b(?:within|in the first|no later than|up to|during the first|inside(?: of)?|"
-    r"(?:not |no \w+ )?(?:after|beyond|past|later than|older than|more than))\s+"
-    + _NUM
-    + r"\s*-?\s*(?:calendar\s+)?"
-    + _UNIT
-    + r"(?:\s+(?P<rel>of|after|from|since|following|before|prior to)\s+(?:the\s+)?"
-    r"(?P<anchor>[a-z][\w -]{1,30}?))?"
-    r"(?=[\s.,;:!?)]|$)"
-    r"|\b" + _NUM + r"[- ]" + _UNIT + r"\s+(?:refund |return |cancellation |money-back )?"
-    r"(?:window|period|policy|guarantee|limit)",
-    re.I,
-)
-_ANCHORS = ("delivery", "purchase", "booking", "order", "receipt", "arrival", "departure",
-            "invoice", "signing", "start", "check-in", "shipment", "dispatch", "payment")  # fmt: skip
-LIMIT = re.compile(
-    r"(?P<op>above|over|more than|greater than|exceeding|exceeds?|in excess of|higher than|"
-    r"larger than|bigger than|beyond|>=|>|≥|at least|under|below|less than|fewer than|<)\s*"
-    r"(?P<value>[$€£]\s?\d[\d,.]*|\d[\d,.]*\s?(?:%|percent\b|per cent\b)|\d[\d,.]*\s?(?:k\b)?"
-    r"(?:\s?(?:eur|usd|gbp|euros?|dollars?|pounds?)\b)?(?:\s?(?P<unit>[a-z]+))?)"
-    r"|(?P<value2>[$€£]?\s?\d[\d,.]*\s?(?:%|eur|usd|euros?|dollars?)?)\s+(?P<op2>or more|or above|"
-    r"and above|or higher|\+)",
-    re.I,
-)
-REFUSAL_HEADING = re.compile(
-    r"refus|never|do not|don't|must not|not allowed|forbidden|prohibit|off[- ]limits|out of scope"
-    r"|decline|blocked|restricted|do not help|won't help|avoid",
-    re.I,
-)
-ESCALATION_HEADING = re.compile(r"escalat|approval|hand[- ]?off|manager|human", re.I)
-_TOPIC_CUT = re.compile(
-    r"\s*(?:,|\(|—|--| - |\bunless\b|\beven\b|\bexcept\b|\binstead\b|\bbecause\b|\bif\b|\bbut\b"
-    r"|\bor (?:any|anything|other)\b|\bto (?:the|a|any) (?:user|customer)s?\b|\bunder any\b).*$",
-    re.I,
-)
-_TOPIC_LEAD = re.compile(
-    r"^(?:(?:any|a|an|the|out|users?|customers?|people|them|anyone|requests? for|questions? "
-    r"(?:about|on|regarding)|queries about|help with|information (?:about|on)|details (?:about|"
-    r"of)|to|with|in|on|about|for)\s+)+",
-    re.I,
-)
-_STYLE = frozenset(
-    stem(w)
-    for w in """markdown emoji emojis formatting format bullet bullets jargon slang tone sentence
-    sentences word words paragraph paragraphs length apology apologize apologise up fact facts
-    assumption assumptions guess guesses thing things stuff anything everything json output
-    character characters language english yourself opinion""".split()
-)
-GENERIC = frozenset(
-    stem(w)
-    for w in """advice information info question questions request requests query queries data
-    detail details help topic topics issue issues case cases matter matters customer customers
-    user users client clients people person someone anyone thing things message messages any all
-    related regarding about kind sort type mention mentions ask asks""".split()
-)
 
 
 @dataclass(frozen=True)
@@ -192,6 +76,8 @@ class Rule:
         op: For limits, ">", ">=", "<" or "<=".
         anchor: For windows, what the time counts from ("delivery").
         span: For windows, the length as written ("30 days").
+        label: The reason code the policy names for it ("refund_window"), if any.
+        exceptions: Word sets of what the policy says the rule does not cover.
     """
 
     kind: str
@@ -206,6 +92,8 @@ class Rule:
     op: str = ""
     anchor: str = ""
     span: str = ""
+    label: str = ""
+    exceptions: tuple[frozenset[str], ...] = ()
 
     @property
     def label_stems(self) -> frozenset[str]:
@@ -216,7 +104,8 @@ class Rule:
             "scope": "scope off topic unrelated out irrelevant",
             "topic": "",
         }[self.kind]
-        named = {stem(w) for w in words(self.phrase + " " + self.subject + " " + extra)}
+        said = f"{self.phrase} {self.subject} {self.label.replace('_', ' ')} {extra}"
+        named = {stem(w) for w in words(said)}
         if self.topic is not None:
             named |= {stem(w) for w in self.topic.name.split("_")} | set(self.topic.triggers)
         return frozenset(named - STOPWORDS)
@@ -251,9 +140,14 @@ def policy_text(system: str) -> str:
     return "\n".join(kept)
 
 
-def _clauses(text: str) -> list[tuple[str, str]]:
-    """(heading, clause) pairs: each sentence, with the heading of the list it sits under."""
-    out: list[tuple[str, str]] = []
+FIELD_HEADING = re.compile(r"^(?:fields?|output|schema|format|keys|json|answer fields)\b", re.I)
+LABELLED = re.compile(r"^(?P<label>[A-Z][^:.!?\n]{1,40}?)(?:\s*\([^)]{0,40}\))?:\s+(?P<rest>\S.*)$")
+
+
+def _clauses(text: str) -> list[tuple[str, str, str]]:
+    """(heading, clause, bullet) triples: each sentence, with the heading of the list it sits
+    under and the whole bullet (or line) it comes from."""
+    out: list[tuple[str, str, str]] = []
     heading = ""
     for raw in text.splitlines():
         line = raw.strip()
@@ -267,8 +161,10 @@ def _clauses(text: str) -> list[tuple[str, str]]:
             continue
         if not bullet:
             heading = "" if not re.match(r"^[^.!?]{0,60}:\s*$", line) else heading
+        if FIELD_HEADING.match(heading or ""):
+            continue  # what each answer field holds, not a rule
         for part in re.split(r"(?<=[.!?;])\s+(?=[A-Z\"'])", body):
-            out.append((heading if bullet else "", part.strip()))
+            out.append((heading if bullet else "", part.strip(), body))
     return out
 
 
@@ -278,10 +174,10 @@ def _clean_topic(raw: str) -> str:
     return topic
 
 
-def _topic_rule(phrase: str, clause: str, action: str) -> Rule | None:
+def _topic_rule(phrase: str, clause: str, action: str, hint: Topic | None = None) -> Rule | None:
     phrase = _clean_topic(phrase)
     stems_ = frozenset(stem(w) for w in words(phrase) if w not in STOPWORDS and len(w) > 1)
-    topic = topic_for(phrase)
+    topic = hint or topic_for(phrase)
     if not phrase or len(phrase.split()) > 12:
         return None
     if topic is None and (not stems_ - GENERIC or stems_ & _STYLE):
@@ -362,6 +258,8 @@ def _limit_rule(clause: str, escalate: bool) -> Rule | None:
 
 
 def _rule_of(heading: str, clause: str) -> Rule | None:
+    if relations.PRECEDENCE.search(clause):
+        return None  # which rule wins, not a rule
     escalate = bool(ESCALATE.search(clause))
     if re.search(r"\b(?:set|mark|return|output|answer with|choose|use)\b[^.]{0,40}\b(?:decision|"
                  r"field|label|status|to refuse|as refuse|\"refuse)", clause, re.I):  # fmt: skip
@@ -394,12 +292,81 @@ def _rule_of(heading: str, clause: str) -> Rule | None:
     return None
 
 
+def _rules_of(heading: str, clause: str, bullet: str) -> list[Rule]:
+    """The rules of one sentence: a labelled bullet ("No legal advice: never say ...") falls
+    back on its label, a window or limit without a subject takes the label's, and an
+    escalation listing several cases gives one rule per case."""
+    labelled = LABELLED.match(bullet)
+    label = labelled.group("label") if labelled else ""
+    first = bool(label) and clause.startswith(label)
+    if first:
+        clause = re.sub(r"^[^:]{1,60}:\s*", "", clause, count=1)
+    rule = _rule_of(heading, label) if first else None  # "No legal advice: ..."
+    rule = rule or _rule_of(heading, clause)
+    if rule is not None and rule.kind in ("window", "limit") and not rule.subject and label:
+        rule = _rule_of(heading, f"{label}: {clause}") or rule
+    if rule is None or rule.kind != "topic" or rule.action != "escalate":
+        return [rule] if rule is not None else []
+    out = []
+    for case in relations.conditions(clause):
+        part = _rule_of(heading, case) if LIMIT.search(case) else None
+        if part is None or part.kind != "limit":
+            said = _case_words(case)
+            part = _topic_rule(said, clause, "escalate", topic_for(case[: len(case) - len(said)]))
+            if part is not None and relations.THREATENS.match(case):
+                part = replace(part, phrase=case)  # "threatens legal action": a threat trips it
+        elif part.action != "escalate":
+            part = _limit_rule(case, True)
+        if part is not None:
+            out.append(part)
+    return out or [rule]
+
+
+def _case_words(case: str) -> str:
+    """A listed case without its verb: "asks for a manager" -> "a manager"."""
+    return re.sub(r"^(?:reports?|asks? (?:for|about)|complains? about|threatens?|mentions?|"
+                  r"requests?|demands? (?:for)?|wants?|raises?|describes?|says?|is|has)\s+", "",
+                  case.strip(), flags=re.I)  # fmt: skip
+
+
+def _merge(rules: list[Rule], rule: Rule) -> None:
+    """Add ``rule`` unless the same rule is already there (then keep its label)."""
+    for i, old in enumerate(rules):
+        same_topic = old.topic is not None and old.topic == rule.topic and old.kind == "topic"
+        same = (old.kind, old.action, old.subject, old.amount) == (
+            rule.kind, rule.action, rule.subject, rule.amount)  # fmt: skip
+        if old.action == rule.action and (
+            same_topic or (same and (old.kind != "topic" or old.stems == rule.stems))
+        ):
+            if rule.label and not old.label:
+                rules[i] = replace(old, label=rule.label)
+            return
+    rules.append(rule)
+
+
 @lru_cache(maxsize=512)
 def stated_rules(system: str) -> tuple[Rule, ...]:
-    """Every rule the system prompt states, in the order it states them."""
+    """Every rule the system prompt states, in the order it states them, with the reason
+    codes and exceptions its bullets name."""
     rules: list[Rule] = []
-    for heading, clause in _clauses(policy_text(system)):
-        rule = _rule_of(heading, clause)
-        if rule is not None and rule not in rules:
-            rules.append(rule)
+    found = _clauses(policy_text(system))
+    for heading, clause, bullet in found:
+        for rule in _rules_of(heading, clause, bullet):
+            named = relations.codes(bullet)
+            if len(named) == 1 and rule.action == "refuse":
+                rule = replace(rule, label=named[0])
+            _merge(rules, rule)
+    for _heading, clause, bullet in found:
+        stems_ = relations.exception_stems(clause)
+        if stems_ is None:
+            continue
+        for i, rule in enumerate(rules):
+            if rule.text in bullet or _covers(rule, clause):
+                rules[i] = replace(rule, exceptions=(*rule.exceptions, stems_))
     return tuple(rules)
+
+
+def _covers(rule: Rule, clause: str) -> bool:
+    """Whether an exception clause names the rule ("is not a refund request")."""
+    said = {stem(w) for w in words(clause.split(" not ", 1)[-1])}
+    return bool(said & ({stem(rule.subject)} | set(rule.stems)) - GENERIC)

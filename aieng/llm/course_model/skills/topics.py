@@ -35,6 +35,7 @@ class Topic:
     safe: re.Pattern[str] | None = None  # an allowed mention clears a cue
     weak: frozenset[str] = frozenset()  # cues that count only in a question
     needs: re.Pattern[str] | None = None  # a cue counts only with this too ("tell me")
+    cased: re.Pattern[str] | None = None  # cues that need the text's capitals (names)
 
 
 def _stems(text: str) -> frozenset[str]:
@@ -54,6 +55,15 @@ _RELATIVE = (
     r"(?:neighbou?r|ex|wife|husband|partner|colleague|co-?worker|boss|friend|brother|sister|"
     r"mother|father|mom|dad|son|daughter|landlord|tenant|roommate|flatmate|girlfriend|boyfriend)"
 )
+_ORGS = (
+    r"(?:companies|businesses|firms|warehouses|sites|stores|shops|clients|customers|"
+    r"organi[sz]ations|hotels|clinics|practices|retailers|distributors|sellers|buyers|teams)"
+)
+_THEIR_DATA = (
+    r"(?:discounts?|prices?|paid|pay|orders?|contracts?|rates?|address|contacts?|numbers?|"
+    r"emails?|sites?|deals?|terms|invoices?|robots?|fleet)"
+)
+_NAME = r"(?!(?:We|I|You|It|This|That|The|Our|My|Your)\b)[A-Z][\w&'.-]+"
 _DATA = (
     r"(?:address|phone|number|email|e-mail|account|records?|details|data|information|info|"
     r"order|booking|balance|file|history|results?|salary|statement|transactions?|contact)"
@@ -72,6 +82,13 @@ TOPICS = (
             r"\b(?:my|our|legal|consumer|tenant'?s?|statutory) rights\b|\bcontract clause|"
             r"\bbreach of contract\b|\btake (?:you|them|him|her|it) to court\b|\bsmall claims\b|"
             r"\bpress charges\b|\bis (?:it|this|that) (?:legal|allowed by law)\b|\blegal action\b"
+            # the same questions in Dutch, German, French and Spanish
+            r"|\b(?:wat zegt de wet|was sagt das gesetz|que dit la loi|qu[ée] dice la ley)\b"
+            r"|\b(?:under|according to|volgens|laut|gemäß|nach|selon|según|conforme a)\s+"
+            r"(?:the |de |het |der |dem |das |la |le |el )?(?:law|wet|gesetz|loi|ley|gdpr|avg|"
+            r"dsgvo|rgpd)\b|\b(?:aansprakelijk|wettelijk|haftbar|haftet|haftung|verklagen|"
+            r"rechtlich|juridiquement|responsabilit[ée] l[ée]gale|demandar|poursuivre|"
+            r"legalmente|ilegal|illégal|rechtswidrig|onwettig)\w*"
         ),
     ),
     Topic(
@@ -111,6 +128,30 @@ TOPICS = (
             r"(?:number|address|email|details|contact)"
             r"|\b(?:the )?(?:name|address|phone number|email) of (?:the )?(?:person|guest|customer|"
             r"passenger|patient|tenant) (?:who|in|at|that|before)\b"
+            # other organisations: "which other warehouses use ...", "andere Kunden"
+            rf"|\b{_OTHERS}\s+(?:\w+\s+)?{_ORGS}\b|\b(?:andere|anderen|anderer|otro|otra|otros|"
+            r"otras|autre|autres)\s+(?:klant(?:en)?|bedrijf|bedrijven|kunden?|firm(?:a|en)|unternehmen|"
+            r"clientes?|empresas?|clients?|entreprises?|sociétés?)\b"
+            rf"|\bwhat(?:'s| is| was| are| were)\s+(?:his|her|their)\s+(?:\w+\s+)?{_DATA}\b"
+            # a question about what a third party paid, ordered or got
+            r"|\b(?:what|which|how much|when|where|did|do|does|have|has)\b[^.?!\n]{0,50}\b(?:they|"
+            rf"their|them)\b[^.?!\n]{{0,40}}\b{_THEIR_DATA}\b[^.!\n]*\?"
+            # someone else's account: "I'm not on their account"
+            r"|\b(?:i'?m|i am|we'?re|we are) not (?:on|part of|the holder of|listed on) (?:their|"
+            r"his|her|that|this|the) account\b"
+        ),
+        cased=re.compile(
+            # "Is Acme Ltd (also) a customer?" in five languages
+            rf"\b(?:[Ii]s|[Aa]re|[Ii]st|[Ss]ind|[Ee]s|[Ee]st)\s+(?:{_NAME}\s+){{1,4}}(?:also\s+|ook\s+|"
+            r"auch\s+|aussi\s+|también\s+)?(?:a\s+|een\s+|ein\s+|un\s+|une\s+)?(?:customer|"
+            r"client|klant|Kunde|cliente)\b"
+            # a contact, order or account at a named organisation
+            r"|\b(?:contact details|contact|Kontaktdaten|Kontakt|Telefonnummer|Adresse|"
+            r"contactgegevens|telefoonnummer|adres|datos de contacto|coordonnées|address|phone "
+            r"number|email)\b[^.?!\n]{0,40}\b(?:at|bei|bij|chez|of|von|van|del|de)\s+"
+            rf"{_NAME}(?:\s+{_NAME})?[^.!\n]*\?"
+            rf"|\b(?:[Mm]y|[Oo]ur|[Aa]) (?:colleague|friend|contact|counterpart|partner) (?:at|from|"
+            rf"with) {_NAME}[^.?!\n]{{0,60}}\b(?:order|booking|account|invoice|shipment)"
         ),
     ),
     Topic(
@@ -200,6 +241,7 @@ def asks_for(topic: Topic, text: str) -> bool:
     lowered = text.lower()
     found = {stem(w) for w in words(text)}
     cue = bool(found & topic.cues) or bool(topic.phrases and topic.phrases.search(lowered))
+    cue = cue or bool(topic.cased and topic.cased.search(text))
     if not cue and found & topic.weak:
         cue = "?" in text or bool(re.search(r"\b(?:what|is it|should i|could it)\b", lowered))
     if not cue:

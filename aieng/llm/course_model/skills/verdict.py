@@ -28,6 +28,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from aieng.llm.course_model.skills.clauses import THREAT, rank, threat_only
 from aieng.llm.course_model.skills.rules import _NUM, _UNIT, NUMBER_WORDS, UNITS, Rule, tokens
 from aieng.llm.course_model.skills.topics import asks_for
 from aieng.llm.course_model.text import STOPWORDS, expand, stem, words
@@ -61,6 +62,11 @@ FOREIGN_AGO = re.compile(
 _FOREIGN_NUMBERS = dict(zip("een twee drie vier vijf zes einem einer zwei drei vier fünf sechs un une deux trois quatre cinq six una dos tres cuatro cinco seis".split(),
                             [1, 2, 3, 4, 5, 6, 1, 1, 2, 3, 4, 5, 6, 1, 1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6], strict=True))  # fmt: skip
 _FOREIGN_UNITS = {"d": 1, "t": 1, "j": 1, "w": 7, "s": 7, "m": 30.44, "a": 365.25}
+WEEKDAY_AFTER_CUE = re.compile(
+    r"(?P<cue>\b(?:today(?:'s date)?|current date|date today)\s*(?:is|:|=)\s*)"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+",
+    re.I,
+)
 DATE_HEADER = re.compile(r"^\s*(?:date|sent|received)\s*:\s*(?P<d>.+)$", re.I | re.M)
 ANCHOR_WORDS = re.compile(
     r"\b(?:deliver\w*|bought|buy|purchas\w*|order\w*|receiv\w*|arriv\w*|got|ship\w*|book\w*|"
@@ -102,7 +108,7 @@ def reference_date(text: str) -> dt.date | None:
     from aieng.llm.course_model.skills.entities import analyse
     from aieng.llm.course_model.skills.entities import reference_date as stated
 
-    today = stated(text)
+    today = stated(WEEKDAY_AFTER_CUE.sub(r"\g<cue>", text))
     if today is not None:
         return today
     header = DATE_HEADER.search(text)
@@ -219,10 +225,17 @@ def _shares(rule_stems: frozenset[str], asked: set[str]) -> int:
     return hits
 
 
+def _prefixes(stems_: set[str]) -> set[str]:
+    """The six-letter starts of long words ("erstattet" -> "erstat")."""
+    return {s[:6] for s in stems_ if len(s) >= 7}
+
+
 def about_subject(rule: Rule, text: str) -> bool:
     """Whether the request is about a window's or limit's subject (a refund, a discount)."""
     asked = _request_stems(text) | {stem(w) for w in tokens(text)}
     if rule.unit == "%" and PERCENT.search(text) and rule.subject == "discount":
+        return True
+    if _prefixes(set(rule.stems)) & _prefixes(asked):
         return True
     return bool(asked & rule.stems) or bool(
         rule.subject
@@ -239,7 +252,9 @@ def topic_asked(rule: Rule, text: str, strong: bool) -> bool:
     need = min(2, len(rule.stems))
     if rule.topic is None and need and _shares(rule.stems, asked) >= need:
         return True
-    if strong:
+    if strong and not (rule.topic is not None and rule.topic.name == "others_data"):
+        # whose data a request is about is no matter of topic: every support message is
+        # near "customer data", so only the vocabulary's cues decide that one
         return _near(rule, text)
     return False
 
@@ -257,7 +272,14 @@ def _near(rule: Rule, text: str) -> bool:
 def _broken(rule: Rule, text: str, today: dt.date | None, strong: bool) -> tuple[bool, str]:
     """Whether ``rule`` is broken by ``text`` (and what it says that breaks it); a window or
     limit the request is about but keeps gives (False, what it says)."""
+    if any(len(_request_stems(text) & exception) >= 2 for exception in rule.exceptions):
+        return False, ""  # what the policy says the rule does not cover
     if rule.kind == "topic":
+        if re.match(r"threat", rule.phrase, re.I):
+            return bool(THREAT.search(text)), ""
+        if rule.action == "refuse" and rule.topic is not None and rule.topic.name == "legal":
+            if threat_only(text):
+                return False, ""
         return topic_asked(rule, text, strong), ""
     if not about_subject(rule, text):
         return False, ""
@@ -280,20 +302,35 @@ def _broken(rule: Rule, text: str, today: dt.date | None, strong: bool) -> tuple
 
 
 def decide(
-    rules: tuple[Rule, ...], text: str, today: dt.date | None = None, strong: bool = False
+    rules: tuple[Rule, ...],
+    text: str,
+    today: dt.date | None = None,
+    strong: bool = False,
+    precedence: tuple[tuple[str, ...], ...] = (),
 ) -> Verdict:
-    """The verdict of ``rules`` on a request: the first refusal broken, else the first
-    escalation, else comply (remembering a window or limit that the request keeps)."""
-    escalation: Verdict | None = None
-    within: Rule | None = None
+    """The verdict of ``rules`` on a request: a refusal broken, else an escalation, else
+    comply (remembering a window or limit that the request keeps). Among several broken
+    rules the stated ``precedence`` decides (reason codes ranked "other_customer_data
+    beats legal_advice"), else the order the rules are stated in; refusals beat
+    escalations unless the precedence ranks "escalate" first."""
+    broken_: list[Verdict] = []
+    within: tuple[Rule, str] | None = None
     for rule in rules:
         broken, said = _broken(rule, text, today, strong)
-        if broken and rule.action == "refuse":
-            return Verdict("refuse", rule, said)
-        if broken and escalation is None:
-            escalation = Verdict("escalate", rule, said)
-        if not broken and said and within is None:
-            within = rule
-    if escalation is not None:
-        return escalation
-    return Verdict("comply", None, "", within)
+        if broken:
+            broken_.append(Verdict("refuse" if rule.action == "refuse" else "escalate", rule, said))
+        elif said and within is None:
+            within = (rule, said)
+    if broken_:
+        first = {"refuse": rank("refuse", precedence), "escalate": rank("escalate", precedence)}
+        if first["refuse"] == first["escalate"]:
+            first = {"refuse": 0, "escalate": 1}
+
+        def key(i: int) -> tuple[int, int, int]:
+            label = broken_[i].rule.label if broken_[i].rule is not None else ""
+            return first[broken_[i].decision], rank(label, precedence) if label else 99, i
+
+        return broken_[min(range(len(broken_)), key=key)]
+    if within is not None:
+        return Verdict("comply", None, within[1], within[0])
+    return Verdict("comply", None, "", None)
