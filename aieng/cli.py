@@ -192,7 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--submissions",
         type=Path,
-        help="learner folders, <learner>.ipynb or <learner>.zip (default: .grading/submitted)",
+        help="a folder of learner folders, .ipynb or .zip files (LMS names understood), or the "
+        "LMS's zip of all submissions (default: .grading/submitted)",
     )
     grade.add_argument("--workers", type=int, default=1, help="parallel autograde processes")
     grade.add_argument(

@@ -6,7 +6,9 @@ Accepted, side by side in one folder:
   ``submitted/<learner>/<assignment>/<assignment>.ipynb`` is one such), with
   an optional ``timestamp.txt``;
 - an LMS export: ``<learner>.ipynb`` files, or ``<learner>.zip`` archives
-  holding the notebook.
+  holding the notebook, with the learner's name read from the names Canvas,
+  Moodle and Blackboard give their files (``aieng.grading.lms``);
+- the LMS's "download all" zip itself, holding any of the above.
 
 Learner ids become safe folder names (``"Ana María"`` -> ``"Ana_Mar_a"``).
 A submission that has no usable notebook is still listed, with the reason,
@@ -25,6 +27,7 @@ from nbgrader.utils import parse_utc
 
 from aieng.errors import UserError
 from aieng.grading.integrity import MAX_NOTEBOOK_BYTES
+from aieng.grading.lms import LmsName, parse_lms_name
 
 __all__ = ["Submission", "collect_submissions", "learner_id"]
 
@@ -58,24 +61,96 @@ def learner_id(name: str) -> str:
     return cleaned[:64] or "learner"
 
 
-def collect_submissions(folder: Path, assignment: str) -> list[Submission]:
-    """Every submission for ``assignment`` in ``folder``, one per learner, sorted."""
-    if not folder.is_dir():
+def collect_submissions(source: Path, assignment: str) -> list[Submission]:
+    """Every submission for ``assignment`` in ``source`` (a folder or an LMS zip), sorted."""
+    if source.is_file() and source.suffix.lower() == ".zip":
+        return _unique(_from_class_zip(source, assignment))
+    if not source.is_dir():
         raise UserError(
-            f"no submissions folder {folder}: pass --submissions DIR (a folder of learner "
-            "folders, .ipynb files or .zip files)"
+            f"no submissions folder {source}: pass --submissions DIR (a folder of learner "
+            "folders, .ipynb files or .zip files) or the LMS's zip of all submissions"
         )
     found: list[Submission] = []
-    for entry in sorted(folder.iterdir()):
+    files: dict[str, list[tuple[LmsName, Path]]] = {}
+    for entry in sorted(source.iterdir()):
         if entry.name.startswith(".") or entry.name in SKIPPED_PARTS:
             continue
+        named = parse_lms_name(entry.name)
         if entry.is_dir():
-            found.append(_from_folder(entry, assignment))
+            found.append(_from_folder(entry, assignment, named))
         elif entry.suffix.lower() == ".ipynb":
-            found.append(_from_file(entry))
+            files.setdefault(learner_id(named.learner), []).append((named, entry))
         elif entry.suffix.lower() == ".zip":
-            found.append(_from_zip(entry, assignment))
-    return _unique(found)
+            found.append(_from_zip(entry, assignment, named))
+    found += [_from_files(learner, group, assignment) for learner, group in files.items()]
+    return _unique(sorted(found, key=lambda submission: submission.learner))
+
+
+def _lms_notes(named: LmsName) -> tuple[str, ...]:
+    return ("submitted late (the LMS marked it LATE)",) if named.late else ()
+
+
+def _from_files(learner: str, group: list[tuple[LmsName, Path]], assignment: str) -> Submission:
+    """One learner's loose notebook files (an LMS names each after its learner)."""
+    by_name = {named.file if named.system else path.name: (named, path) for named, path in group}
+    chosen, problem = _pick(sorted(by_name), assignment) if len(group) > 1 else (None, None)
+    if len(group) > 1 and chosen is None:
+        return Submission(learner, str(group[0][1].parent), problem=problem)
+    named, path = by_name[chosen] if chosen else group[0]
+    data, problem = _read_limited(path)
+    return Submission(learner, str(path), data, problem, named.timestamp, _lms_notes(named))
+
+
+def _from_class_zip(path: Path, assignment: str) -> list[Submission]:
+    """The submissions inside an LMS's zip of a whole class, read without extracting it."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [
+                info
+                for info in archive.infolist()
+                if not info.is_dir()
+                and not SKIPPED_PARTS.intersection(info.filename.split("/"))
+                and not any(part.startswith(".") for part in info.filename.split("/"))
+            ]
+            parts = [info.filename.split("/") for info in members]
+            top = {p[0] for p in parts}
+            shared = len(top) == 1 and all(len(p) > 1 for p in parts)  # one wrapping folder
+            groups: dict[str, list[tuple[str, zipfile.ZipInfo, LmsName]]] = {}
+            for info, names in zip(members, parts, strict=True):
+                names = names[1:] if shared else names
+                if len(names) > 1:  # a folder per learner
+                    named = parse_lms_name(names[0])
+                    inner = "/".join(names[1:])
+                else:
+                    named = parse_lms_name(names[0])
+                    inner = named.file if named.system else names[0]
+                groups.setdefault(learner_id(named.learner), []).append((inner, info, named))
+            return [
+                _from_archive_group(archive, path, learner, group, assignment)
+                for learner, group in sorted(groups.items())
+            ]
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as error:
+        raise UserError(f"{path.name} is not a readable zip of submissions ({error})") from None
+
+
+def _from_archive_group(archive, path, learner, group, assignment) -> Submission:
+    notebooks = {
+        inner: (info, named) for inner, info, named in group if inner.lower().endswith(".ipynb")
+    }
+    chosen, problem = _pick(sorted(notebooks), assignment)
+    origin = f"{path.name}:{learner}"
+    if chosen is None:
+        return Submission(learner, origin, problem=problem)
+    info, named = notebooks[chosen]
+    if info.file_size > MAX_NOTEBOOK_BYTES:
+        return Submission(learner, origin, problem="the notebook in the zip is too big")
+    with archive.open(info) as member:
+        data = member.read(MAX_NOTEBOOK_BYTES + 1)
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        return Submission(learner, origin, problem="the notebook in the zip is too big")
+    return Submission(
+        learner, f"{path.name}:{info.filename}", data, None, named.timestamp, _lms_notes(named)
+    )
 
 
 def _unique(found: list[Submission]) -> list[Submission]:
@@ -135,8 +210,8 @@ def _timestamp(path: Path) -> tuple[str | None, tuple[str, ...]]:
     return text, ()
 
 
-def _from_folder(folder: Path, assignment: str) -> Submission:
-    learner = learner_id(folder.name)
+def _from_folder(folder: Path, assignment: str, named: LmsName | None = None) -> Submission:
+    learner = learner_id((named or parse_lms_name(folder.name)).learner)
     notebooks = []
     for parent, dirs, files in os.walk(folder):  # never follows symlinked folders
         dirs[:] = [d for d in dirs if d not in SKIPPED_PARTS and not d.startswith(".")]
@@ -154,13 +229,8 @@ def _from_folder(folder: Path, assignment: str) -> Submission:
     return Submission(learner, str(path), data, problem, timestamp, notes)
 
 
-def _from_file(path: Path) -> Submission:
-    data, problem = _read_limited(path)
-    return Submission(learner_id(path.stem), str(path), data, problem)
-
-
-def _from_zip(path: Path, assignment: str) -> Submission:
-    learner = learner_id(path.stem)
+def _from_zip(path: Path, assignment: str, named: LmsName | None = None) -> Submission:
+    learner = learner_id((named or parse_lms_name(path.name)).learner)
     try:
         with zipfile.ZipFile(path) as archive:
             members = {info.filename: info for info in archive.infolist() if not info.is_dir()}
