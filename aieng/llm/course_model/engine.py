@@ -30,9 +30,13 @@ outright refusal; with no such field the scope still refuses off-topic chat.
 
 from __future__ import annotations
 
+import contextvars
+import dataclasses
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from aieng.llm.catalog import CourseModelProfile
 from aieng.llm.course_model.protocol import Message, ResponseFormat, ToolSpec
@@ -98,6 +102,56 @@ class Task:
             return options[0]
         return options[self.rng.randrange(len(options))]
 
+    def sample(self, chosen: Any, rivals: list[tuple[Any, float]]) -> Any:
+        """``chosen`` at temperature 0; above it, sometimes a close rival.
+
+        ``rivals`` are the other candidates with their closeness to the choice (0: far,
+        1: as likely). Each is taken with probability ``closeness * MAX_SWITCH *
+        temperature`` (capped), so an uncertain choice varies more as temperature rises
+        and a clear one (no rivals) never does. One seeded draw per uncertain choice.
+        """
+        rivals = [(value, min(1.0, c)) for value, c in rivals if c > 0 and value != chosen]
+        if not self.varied or not rivals:
+            return chosen
+        roll = self.rng.random()
+        heat = min(1.0, self.temperature)
+        for value, closeness in rivals:
+            p = closeness * MAX_SWITCH * heat
+            if roll < p:
+                return value
+            roll -= p
+        return chosen
+
+
+MAX_SWITCH = 0.5  # at temperature 1, an equally likely rival is taken half the time
+_CURRENT: contextvars.ContextVar[Task | None] = contextvars.ContextVar("task", default=None)
+
+
+def varied() -> bool:
+    """Whether the request being answered samples (temperature > 0)."""
+    task = _CURRENT.get()
+    return task is not None and task.varied
+
+
+def vary_phrasing(reply: Reply, task: Task) -> Reply:
+    """At temperature > 0, other phrasings in a structured reply's free-text fields
+    (summaries, replies, titles); ``phrasing.vary_object``."""
+    if not task.varied or reply.content is None or reply.refusal is not None:
+        return reply
+    if task.response_format.type != "json_schema" or reply.tool_calls:
+        return reply
+    from aieng.llm.course_model.skills.phrasing import vary_content
+
+    content = vary_content(reply.content, task.response_format.schema or {}, task)
+    return reply if content == reply.content else dataclasses.replace(reply, content=content)
+
+
+def sample(chosen: Any, rivals: list[tuple[Any, float]]) -> Any:
+    """``Task.sample`` for the request being answered (skills deep in slot filling have no
+    task at hand); ``chosen`` outside a request or at temperature 0."""
+    task = _CURRENT.get()
+    return chosen if task is None else task.sample(chosen, rivals)
+
 
 Skill = Callable[[Task], Reply | None]
 
@@ -131,10 +185,71 @@ def skills() -> list[Skill]:
     ]
 
 
+REPAIR_CUE = re.compile(
+    r"(?i)\b(?:previous|last|your|that)\s+(?:\w+\s+)?(?:reply|answer|output|response|json)\b"
+    r"|\b(?:did\s+not|didn't|does\s+not|doesn't|failed\s+to)\s+(?:fit|match|validate|conform)"
+    r"|\bvalidation\s+(?:error|problem|failed)|\binvalid\b|\bnot\s+valid\b"
+)
+DELIMITED_INPUT = re.compile(r"(?is)<(input|text|data|document)>.*?</\1>")
+
+
+def repair_origin(task: Task) -> Task | None:
+    """The original request behind a repair turn, else None.
+
+    A repair turn is a JSON request whose last messages are the model's reply and a user
+    message that points out what was wrong with it ("Your previous reply did not fit the
+    schema. The problems were: ..."), with no new input of its own. The model answers by
+    doing the original request again, from the original input: the words of the error
+    message are never data.
+    """
+    if task.response_format.type not in ("json_object", "json_schema"):
+        return None
+    messages = task.messages
+    if len(messages) < 3 or messages[-1].role != "user" or messages[-2].role != "assistant":
+        return None
+    complaint = messages[-1].content
+    if DELIMITED_INPUT.search(complaint) or not REPAIR_CUE.search(complaint):
+        return None
+    if not any(m.role == "user" for m in messages[:-2]):
+        return None
+    return dataclasses.replace(task, messages=messages[:-2])
+
+
+def with_prompt_schema(task: Task) -> Task:
+    """JSON mode with a JSON Schema written in the system prompt (as JSON or YAML): the
+    request is answered as a ``json_schema`` request for that schema (the same filling and
+    coercion), the schema's text left out of the instructions."""
+    if task.response_format.type != "json_object":
+        return task
+    from aieng.llm.course_model.skills.extract import prompt_schema
+
+    messages = list(task.messages)
+    for index, message in enumerate(messages):
+        if message.role not in ("system", "developer"):
+            continue
+        found = prompt_schema(message.content)
+        if found is None:
+            continue
+        schema, rest = found
+        messages[index] = dataclasses.replace(message, content=rest)
+        fmt = ResponseFormat("json_schema", schema, "response", strict=False)
+        return dataclasses.replace(task, messages=tuple(messages), response_format=fmt)
+    return task
+
+
 def respond(task: Task) -> Reply:
-    """Run the skills in order; the first that applies answers."""
-    for skill in skills():
-        reply = skill(task)
-        if reply is not None:
-            return reply
+    """Run the skills in order; the first that applies answers (a repair turn answers the
+    original request again, see ``repair_origin``)."""
+    origin = repair_origin(task)
+    while origin is not None:  # a repair of a repair: back to the first request
+        task, origin = origin, repair_origin(origin)
+    task = with_prompt_schema(task)
+    token = _CURRENT.set(task)
+    try:
+        for skill in skills():
+            reply = skill(task)
+            if reply is not None:
+                return vary_phrasing(reply, task)
+    finally:
+        _CURRENT.reset(token)
     raise RuntimeError("the chat skill always answers")  # pragma: no cover

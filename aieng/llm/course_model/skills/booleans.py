@@ -55,7 +55,16 @@ def fill_boolean(slot: Slot, facts: Facts, notes: str = "") -> Any:
         slot.words, str(slot.schema.get("description", "")), notes, facts.text
     )
     if conditional is not None:  # "true when legal threat, safety risk, ...": those conditions
-        return conditional
+        from aieng.llm.course_model.engine import sample, varied
+
+        if not varied():
+            return conditional
+        from aieng.llm.course_model.skills.conditions import boolean_doubt
+
+        doubt = boolean_doubt(
+            slot.words, str(slot.schema.get("description", "")), notes, facts.text, conditional
+        )
+        return sample(conditional, [(not conditional, doubt)])
     switched = _switch_state(slot, facts.text)
     if switched is not None:
         return switched

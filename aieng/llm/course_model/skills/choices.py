@@ -139,11 +139,64 @@ def fill_enum(slot: Slot, text: str, facts: Facts, ctx: Context) -> Any:
     described = _descriptions(slot, labels, ctx.notes)
     chosen = defined_choice(slot, labels, text, ctx.notes, denied)
     if chosen is not None:  # labels defined by conditions: the one whose conditions are met
-        return chosen
+        return _sampled(chosen, slot, labels, text, described, ctx, denied, defined=True)
     ranked = rank_enum(text, labels, described, ctx.strong, denied)
+    if ranked and ranked[0][1] > 0 and ctx.strong and slot.nullable:
+        # a field that may be null is left null when only embeddings point at a value: with
+        # no word of evidence a similar-sounding label is a guess ("Tug" for a job enquiry)
+        lexical = rank_enum(text, labels, described, False, denied)
+        if not lexical or lexical[0][1] <= 0.05:
+            return MISSING
     if ranked and ranked[0][1] > 0:
-        return ranked[0][0]
+        return _sampled(ranked[0][0], slot, labels, text, described, ctx, denied, ranked=ranked)
     return MISSING
+
+
+CLOSE = 0.85  # a rival scoring under 85% of the best is not a close call
+
+
+def _sampled(
+    chosen: str,
+    slot: Slot,
+    labels: list[str],
+    text: str,
+    described: dict[str, str],
+    ctx: Context,
+    denied: set[str],
+    ranked: list[tuple[str, float]] | None = None,
+    defined: bool = False,
+) -> str:
+    """At temperature > 0 a close call may go to a rival (``engine.sample``): a label whose
+    meaning scores near the chosen one's, or whose stated conditions the text meets too.
+    Nothing is computed at temperature 0."""
+    from aieng.llm.course_model.engine import sample, varied
+
+    if not varied():
+        return chosen
+    ranked = ranked or rank_enum(text, labels, described, ctx.strong, denied)
+    scores = dict(ranked)
+    top = max(scores.get(chosen, 0.0), ranked[0][1] if ranked else 0.0)
+    rivals: dict[str, float] = {}
+    if top > 0.05:
+        for label, score in ranked:
+            if label != chosen and label not in denied and score > 0:
+                rivals[label] = max(0.0, (score / top - CLOSE) / (1 - CLOSE))
+    if defined:
+        from aieng.llm.course_model.skills.conditions import conditions_met
+        from aieng.llm.course_model.skills.definitions import read_definitions
+
+        defs = read_definitions(labels, str(slot.schema.get("description", "")), ctx.notes,
+                                slot.words)  # fmt: skip
+        met = {lb: len(conditions_met(text, c)) for lb, c in defs.conditions.items()}
+        own = met.get(chosen, 0)
+        for label, count in met.items():
+            if label != chosen and label not in denied and count:
+                close = 0.5 * count / max(own, count)
+                rivals[label] = max(rivals.get(label, 0.0), close)
+        # the stated conditions decided: a rival by meaning alone is a weaker contender
+        rivals = {lb: c if met.get(lb) else c * 0.3 for lb, c in rivals.items()}
+    ordered = sorted(rivals.items(), key=lambda kv: (-kv[1], labels.index(kv[0])))
+    return sample(chosen, [(label, c) for label, c in ordered[:2] if c > 0])
 
 
 AMOUNT = re.compile(r"\d[\d,.]*|one|two|three|four|five|ten|hundred|thousand|a")

@@ -221,6 +221,39 @@ def conditional_boolean(name_words: tuple[str, ...], description: str, notes: st
     """True/False for a boolean whose description (or the prompt) says when it is true;
     None when no condition is written. The description's and the prompt's conditions
     both count."""
+    stated = _stated(name_words, description, notes)
+    if not stated:
+        return None
+    return any(conditions_met(text, conds) for conds in stated)
+
+
+def boolean_doubt(
+    name_words: tuple[str, ...], description: str, notes: str, text: str, decided: bool
+) -> float:
+    """How close a conditional boolean came to the other answer (0: clear, 1: a toss-up).
+
+    False with a condition half shown (some of its words, not enough) is in doubt by the
+    share shown; true with every met condition only just met (the fewest words needed,
+    two or more) is in some doubt. A condition met outright, or none touched, is clear.
+    """
+    doubt = 0.0
+    for conds in _stated(name_words, description, notes):
+        for condition in split_conditions(conds):
+            parts = _parts(condition)
+            if not parts:
+                continue
+            need = 1 if len(parts) == 1 else max(2, -(-len(parts) * 3 // 5))
+            hits = _hits(parts, text)
+            if not decided and 0 < hits < need:
+                doubt = max(doubt, 0.8 * hits / need)
+            if decided and hits >= need:
+                if need == 1 or hits > need:
+                    return 0.0
+                doubt = max(doubt, 0.4)
+    return doubt
+
+
+def _stated(name_words: tuple[str, ...], description: str, notes: str) -> list[str]:
     stated = [m.group("conds") for m in TRUE_WHEN.finditer(description)]
     if notes:
         name = r"[\s_-]*".join(re.escape(w) for w in name_words)
@@ -230,9 +263,7 @@ def conditional_boolean(name_words: tuple[str, ...], description: str, notes: st
                 if found:
                     stated.append(found.group("conds"))
                     break
-    if not stated:
-        return None
-    return any(conditions_met(text, conds) for conds in stated)
+    return stated
 
 
 def _level(label: str) -> float | None:

@@ -123,11 +123,29 @@ class Fields:
 
     @property
     def any(self) -> bool:
-        return bool(self.decision or self.redacted or self.reply or self.reason)
+        """Whether the contract fills anything itself: a field merely named ``reason`` (the
+        reason a customer gives for a return) does not make a request a decision."""
+        return bool(self.decision or self.redacted or self.reply)
 
 
-def fields_of(schema: dict) -> Fields:
-    """The contract fields among an object schema's properties."""
+def _own_conditions(name: str, description: str, notes: str) -> bool:
+    """Whether a boolean states when it is true ("true when the message threatens legal
+    action ..."), in its description or on the prompt's line for it: those conditions, not
+    the stated rules' verdict, decide it (``conditions.conditional_boolean``)."""
+    from aieng.llm.course_model.skills.conditions import TRUE_WHEN
+
+    if TRUE_WHEN.search(description):
+        return True
+    words = split_identifier(name)
+    if not notes or not words:
+        return False
+    head = re.compile(r"(?i)\b" + r"[\s_-]*".join(re.escape(w) for w in words) + r"\b")
+    return any(head.search(line) and TRUE_WHEN.search(line) for line in notes.splitlines())
+
+
+def fields_of(schema: dict, notes: str = "") -> Fields:
+    """The contract fields among an object schema's properties (``notes``: the system
+    prompt, whose line for a boolean may state the boolean's own conditions)."""
     from aieng.llm.course_model.skills.schemas import resolve, types_of
 
     out = Fields()
@@ -146,7 +164,11 @@ def fields_of(schema: dict) -> Fields:
             out.language.append((name, sub))
         elif enum and len(classes) >= 2 and not parts & REASON_NAMES - {"refusal"}:
             out.decision.append((name, sub))
-        elif "boolean" in types and _boolean_sense(name):
+        elif (
+            "boolean" in types
+            and _boolean_sense(name)
+            and not _own_conditions(name, description, notes)
+        ):
             out.decision.append((name, sub))
         elif "string" in types and not enum and parts & DECISION_NAMES and _options(description):
             out.decision.append((name, sub))
@@ -331,9 +353,9 @@ def answer_under_rules(task: Task) -> Reply | None:
     fmt = task.response_format
     text = final_input(task)
     if fmt.type == "json_schema" and fmt.schema:
-        fields = fields_of(fmt.schema)
+        fields = fields_of(fmt.schema, task.system)
         ruled = bool(stated_rules(task.system)) and fields.any
-        scoped = _has_scope(task) and bool(fields.decision or fields.reason)
+        scoped = _has_scope(task) and bool(fields.decision)
         if fields.redacted or ruled or scoped:
             value = fill_contract(task, fmt.schema, fields, text)
             return Reply(content=orjson.dumps(value).decode())

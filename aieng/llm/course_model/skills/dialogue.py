@@ -21,22 +21,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from aieng.llm.course_model.skills.entities import analyse
+from aieng.llm.course_model.skills import calendar
+from aieng.llm.course_model.skills.minutes import Turn, body, people, turns
 
-TURN = re.compile(
-    r"(?m)^[ \t]*(?:\[?\(?\d{1,2}:\d{2}(?::\d{2})?\)?\]?[ \t]*[-–]?[ \t]*)?"
-    r"(?P<who>[A-Z][\w.'-]*(?:[ \t][A-Z][\w.'-]*){0,2})[ \t]*(?:\([^)\n]*\))?[ \t]*:[ \t]*"
-    r"(?P<said>\S[^\n]*)$"
-)
-NOT_SPEAKERS = frozenset(
-    "date time subject from to cc re attendees participants present notes agenda action actions "
-    "decision decisions todo location where when title meeting summary minutes next note topic "
-    "absent apologies chair host owner due status total subtotal tax vat invoice bill ship fwd "
-    "fw balance amount order phone email tel fax customer".split()
-)
 YES = re.compile(
     r"(?i)^\W*(?:yes|yeah|yep|sure|ok(?:ay)?|of course|absolutely|will do|on it|no problem|"
-    r"can do|sounds good|fine|definitely|i(?:'ll| will| can)\b)"
+    r"can do|sounds good|fine|definitely|i(?:'ll| will| can)\b|ja\b|s[ií]\b|oui\b|claro|prima"
+    r"|gerne|natuurlijk|doe ik|mach ich)"
 )
 NO = re.compile(
     r"(?i)^\W*(?:no\b|nope|sorry|i can(?:'t|not)|can't|i won't|not me|i don't have time|"
@@ -48,21 +39,27 @@ TAKE_OVER = re.compile(
     r"(?:can|will|could)\s+(?:take|do|handle|cover)\s+(?:it|that|this))\b"
 )
 DECISION = re.compile(
-    r"(?i)\b(?:we(?:'ve| have)?\s+(?:also\s+)?(?:agreed|decided)|agreed(?:\s+to|\s+that|:)"
-    r"|decided(?:\s+to|\s+that|:)|decision\s*:|we(?:'ll| will)\s+go\s+with|(?:let's|we're)\s+"
+    r"(?i)\b(?:we(?:'ve| have|'re| are)?\s+(?:also\s+)?(?:agreed|decided)|agreed(?:\s+to|\s+that|:)"
+    r"|decided(?:\s+to|\s+that|:)|decision(?:\s+then)?\s*:|that's\s+decided|besloten|besluit"
+    r"|beschluss|beschlossen|entschieden|decidimos|acordamos|d[ée]cid[ée]|we(?:'ll| will)\s+go\s+with|(?:let's|we're)\s+"
     r"go(?:ing)?\s+with|(?:we're|we\s+are|we'll)\s+drop(?:ping)?|settled\s+on|approved"
     r"|(?:slips?|slipping|postponed?|pushed\s+back|moved\s+to|delayed)\b)"
 )
 COMMIT = re.compile(
     r"(?i)^(?:ok(?:ay)?[,\s]+|so[,\s]+|and[,\s]+|then[,\s]+|sure[,\s]+|yes[,\s]+|yeah[,\s]+)*"
-    r"(?:i(?:'ll|\s+will|\s+can|'m\s+going\s+to|\s+am\s+going\s+to)|let\s+me)\s+(?P<task>.+)"
+    r"(?:i(?:'ll|\s+will|\s+can|'m\s+going\s+to|\s+am\s+going\s+to)|let\s+me"
+    r"|(?:ik|ich|yo|je)(?=\s+(?!heb|hebben|had|habe|hatte|war|was|ben|bin|he|ai|avais|fui)"
+    r"[a-zà-ÿ]))\s+(?P<task>(?!(?:\w+\s+)?(?:nothing|not|never)\b).+)"
 )
 NAMED = re.compile(
     r"(?P<who>\b[A-Z][a-z]+)\s+(?:will|is\s+going\s+to|'s\s+going\s+to|to|can|should)\s+"
     r"(?P<task>(?!be\b|have\b|not\b)[a-z].+)"
 )
 ASK = re.compile(
-    r"(?i)^(?:(?P<pre>[A-Z][a-z]+)\s*,\s*)?(?:(?:can|could|would)\s+you|please|will\s+you)\s+"
+    r"^(?:(?:[Aa]nd|[Ss]o|[Oo]k(?:ay)?|[Aa]lso|[Tt]hen)[,\s]+)?(?:(?P<pre>[A-Z][a-z]+)\s*,?\s*)?"
+    r"(?:[^,?]{0,30},\s*)?(?i:(?:can|could|would|will)\s+you|please|kun\s+(?:jij|je)|kunt\s+u"
+    r"|wil\s+(?:jij|je)|kannst\s+du|k[öo]nn(?:t)?en\s+sie|puedes|podr[ií]as|peux-tu"
+    r"|pouvez-vous)\s+"
     r"(?P<task>.+?)(?:\s*,\s*(?P<post>[A-Z][a-z]+))?\s*\??$"
 )
 LABELLED = re.compile(
@@ -74,13 +71,24 @@ DUE_PHRASE = re.compile(
     r"\w+day|(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d{4}-\d\d-\d\d|\d{1,2}\s+[A-Z][a-z]+"
     r"(?:\s+\d{4})?|[A-Z][a-z]+\s+\d{1,2}(?:st|nd|rd|th)?|in\s+\w+\s+(?:days?|weeks?))\b"
 )
-PRONOUN_TASK = re.compile(r"(?i)^(?:do|handle|take|own|grab|cover|get)\s+(?:it|that|this)\b")
-
-
-@dataclass(frozen=True)
-class Turn:
-    who: str
-    said: str
+PRONOUN_TASK = re.compile(
+    r"(?i)^(?:do|handle|take|own|grab|cover|get|have|sort|send|finish)\s+(?:it|that|this|them"
+    r"|those)\b"
+)
+NEED = re.compile(
+    r"(?i)\b(?:need|needs|want)\s+(?:someone|somebody|a\s+volunteer)\s+to\s+(?P<task>[^.?!]+)"
+)
+BARE_ASK = re.compile(
+    r"^(?:(?:[Aa]nd|[Ss]o)\s+)?(?P<pre>[A-Z][a-z]+)\s*,\s*(?P<task>[^?]{3,80})\?$"
+)
+FILLER = re.compile(r"(?i)\b(?:um+|uh+|erm|you know)\b,?\s*|\b((?:\w+\s){0,2}\w+)-\s+(?=\1\b)")
+NOTE_OWNER = re.compile(
+    r"^(?:(?:Mr|Mrs|Ms|Dr|Frau|Herr|Mevrouw|Meneer|Mevr|Dhr|Sr|Sra|Mme)\.?\s+)?"
+    r"(?P<who>[A-Z][\w'-]+)(?:\s*:\s*|\s+)(?P<task>(?:to\s+|will\s+|shall\s+|zal\s+|wird\s+)?"
+    r"(?!is\b|was\b|were\b|has\b|had\b|hat\b|ist\b|war\b|heeft\b|said\b|says\b|mentioned\b)"
+    r"[a-zà-ÿ][\w-]*(?<!ed)\b.*)$"
+)
+ACTION_LINE = re.compile(r"(?i)^[ \t]*(?:[A-Z]{1,3}\d{1,3}\b|action(?:\s+item)?\s*:|todo\s*:)")
 
 
 @dataclass(frozen=True)
@@ -90,23 +98,13 @@ class ActionItem:
     due: str | None
 
 
-def turns(text: str) -> list[Turn]:
-    """The speaker-labelled lines of a transcript ([] unless two speakers or more)."""
-    found = [
-        Turn(m.group("who").strip(), m.group("said").strip())
-        for m in TURN.finditer(text)
-        if m.group("who").split()[0].lower() not in NOT_SPEAKERS
-    ]
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    body = lines[2:] if len(lines) > 4 else lines  # a title or a date may head the transcript
-    spoken_lines = sum(1 for line in body if TURN.match(line))
-    if len({t.who for t in found}) < 2 or spoken_lines < 0.6 * len(body):
-        return []
-    return found
-
-
 def _first(name: str) -> str:
     return name.split()[0]
+
+
+def _clean(said: str) -> str:
+    """A transcript line without fillers and restarts ("can you- can you" -> "can you")."""
+    return re.sub(r"\s+", " ", FILLER.sub("", said)).strip()
 
 
 def _task(phrase: str, names: set[str]) -> str:
@@ -114,32 +112,39 @@ def _task(phrase: str, names: set[str]) -> str:
         0
     ]
     phrase = DUE_PHRASE.sub(" ", phrase)
-    phrase = re.sub(r"(?i)\b(?:please|for me|for us|asap)\b", " ", phrase)
+    phrase = re.sub(r"(?i)\b(?:please|for me|for us|asap)\b|\s+-\s+.*$", " ", phrase)
     words = [w for w in phrase.split() if w.strip(",") not in names]
-    return " ".join(words).strip(" ,.?!")
+    return " ".join(words).strip(" ,.?!-")
 
 
 def _due(said: str, today: dt.date | None) -> str | None:
-    if today is None and not re.search(r"\d{4}", said):
-        return None
-    dates = analyse(said, today).of("date", "datetime")
-    return str(dates[0].value)[:10] if dates else None
+    return calendar.due_date(said, today)
 
 
 def action_items(text: str, today: dt.date | None = None) -> list[ActionItem]:
-    """The transcript's accepted commitments, in order (see the module docstring)."""
-    spoken = turns(text)
-    names = {_first(t.who) for t in spoken} | {t.who for t in spoken}
+    """The meeting's accepted commitments, in order (see the module docstring)."""
+    today = calendar.stated_date(text) or today
+    spoken = [Turn(t.who, _clean(t.said)) for t in turns(text)]
+    known = people(text)
+    if not spoken:
+        return _noted(text, known, today)
+    names = set(known) | {_first(t.who) for t in spoken} | {t.who for t in spoken}
     items: list[ActionItem] = []
+    folded: set[int] = set()
     for index, turn in enumerate(spoken):
-        for sentence in re.split(r"(?<=[.!?])\s+", turn.said):
-            found = _read(sentence, turn, spoken[index + 1 :], names, today)
+        if index in folded:
+            continue
+        sentences = re.split(r"(?<=[.!?])\s+", turn.said)
+        for number, sentence in enumerate(sentences):
+            found = _read(sentence, turn, spoken[index + 1 :], names, today, index, folded)
             if found is None:
                 continue
             if PRONOUN_TASK.match(found.task) or not found.task:
-                if items and found.owner == items[-1].owner and found.due:
-                    items[-1] = ActionItem(items[-1].owner, items[-1].task, found.due)
-                continue
+                need = NEED.search(" ".join(sentences[:number]))
+                if need is not None:
+                    found = ActionItem(found.owner, _task(need.group("task"), names), found.due)
+                elif not (found.task and (ASK.match(sentence) or BARE_ASK.match(sentence))):
+                    continue  # "I'll do it" on its own: no task to own
             if DECISION.search(sentence) and not COMMIT.match(sentence):
                 continue
             if all((i.owner, i.task) != (found.owner, found.task) for i in items):
@@ -147,35 +152,49 @@ def action_items(text: str, today: dt.date | None = None) -> list[ActionItem]:
     return items
 
 
-def _read(
-    sentence: str, turn: Turn, later: list[Turn], names: set[str], today: dt.date | None
-) -> ActionItem | None:
+def _read(sentence, turn, later, names, today, index, folded) -> ActionItem | None:
     sentence = sentence.strip()
     labelled = LABELLED.match(sentence)
     if labelled:
-        body = labelled.group("task")
-        owner = re.search(r"(?i)(?:owner|assignee|@)\s*:?\s*(?P<o>[A-Z]\w+)", body)
-        named = NAMED.search(body)
+        body_ = labelled.group("task")
+        owner = re.search(r"(?i)(?:owner|assignee|@)\s*:?\s*(?P<o>[A-Z]\w+)", body_)
+        named = NAMED.search(body_)
         who = owner.group("o") if owner else (named.group("who") if named else None)
-        task = named.group("task") if named and not owner else re.sub(r"\(.*?\)|@\w+", "", body)
-        return ActionItem(who, _task(task, names), _due(body, today))
+        task = named.group("task") if named and not owner else re.sub(r"\(.*?\)|@\w+", "", body_)
+        return ActionItem(who, _task(task, names), _due(body_, today))
     asked = ASK.match(sentence)
-    if asked and sentence.rstrip().endswith("?") or (asked and asked.group("pre")):
-        who = asked.group("pre") or asked.group("post")
+    bare = BARE_ASK.match(sentence)
+    if (
+        asked
+        and (sentence.rstrip().endswith("?") or asked.group("pre"))
+        or (bare and bare.group("pre") in names)
+    ):
+        match = asked or bare
+        who = match.group("pre") or (asked.group("post") if asked else None)
         if who is None or who not in names:
             who = _first(later[0].who) if later else None
-        owner, due = _answered(who, later, today)
+        owner, due = _answered(who, later, today, index, folded, _due(sentence, today))
         if owner is None:
             return None
-        return ActionItem(owner, _task(asked.group("task"), names), _due(sentence, today) or due)
+        return ActionItem(owner, _task(match.group("task"), names), due)
     committed = COMMIT.match(sentence)
     if committed:
         return ActionItem(_first(turn.who), _task(committed.group("task"), names),
                           _due(sentence, today))  # fmt: skip
     named = NAMED.search(sentence)
     if named and named.group("who") in names | _capitalised(sentence) - {"I"}:
-        return ActionItem(named.group("who"), _task(named.group("task"), names),
-                          _due(sentence, today))  # fmt: skip
+        who, task = named.group("who"), _task(named.group("task"), names)
+        due = _due(sentence, today)
+        for offset, other in enumerate(later[:3]):
+            if _first(other.who) == who:  # the person named answers: "I'll send them tomorrow"
+                said = COMMIT.match(other.said)
+                if YES.match(other.said) or (
+                    said and PRONOUN_TASK.match(_task(said.group("task"), names))
+                ):
+                    folded.add(index + 1 + offset)
+                    due = _due(other.said, today) or due
+                break
+        return ActionItem(who, task, due)
     return None
 
 
@@ -184,65 +203,115 @@ def _capitalised(sentence: str) -> set[str]:
     return set(words[1:])  # a capitalised word inside a sentence may be a person not yet speaking
 
 
-def _answered(who: str | None, later: list[Turn], today) -> tuple[str | None, str | None]:
-    """The final owner of a request to ``who`` and any date the answer gives."""
+def _answered(who, later: list[Turn], today, index: int, folded: set[int], asked_due=None):
+    """The final owner of a request to ``who`` and the due date the exchange settles on; the
+    answer (and a take-over) is folded into the request, a date named right after it wins."""
     if who is None:
         return None, None
-    for turn in later[:4]:
+    for offset, turn in enumerate(later[:4]):
         if _first(turn.who) == who:
+            folded.add(index + 1 + offset)
             if NO.match(turn.said):
-                for other in later[later.index(turn) + 1 : later.index(turn) + 4]:
+                for step, other in enumerate(later[offset + 1 : offset + 4], offset + 1):
                     took = TAKE_OVER.search(other.said)
                     if took:
+                        folded.add(index + 1 + step)
                         name = took.group("to") or took.group("who") or _first(other.who)
-                        return name, _due(other.said, today)
+                        due = _due(other.said, today) or asked_due
+                        return name, _settled(later[step:], due, today)
                 return None, None
-            return who, _due(turn.said, today)
+            return who, _settled(later[offset:], _due(turn.said, today) or asked_due, today)
         took = TAKE_OVER.search(turn.said)
         if took and NO.match(turn.said) is None and took.group("to"):
-            return took.group("to"), None
-    return who, None
+            return took.group("to"), asked_due
+    return who, asked_due
+
+
+def _settled(exchange: list[Turn], due: str | None, today) -> str | None:
+    """A date the next two turns set for the task just answered ("Monday then.")."""
+    for turn in exchange[1:3]:
+        said = turn.said
+        if (
+            "?" in said
+            or len(said.split()) > 12
+            or DECISION.search(said)
+            or any(
+                COMMIT.match(part) or NAMED.search(part)
+                for part in re.split(r"(?<=[.!?])\s+", said)
+            )
+        ):
+            break
+        due = _due(turn.said, today) or due
+    return due
+
+
+def _noted(text: str, known: dict[str, str], today) -> list[ActionItem]:
+    """Action items of notes: "Grace to write the article, due tomorrow", "AP2 Ines: order
+    cups", "Frau Vogel sendet die Preisliste bis Freitag" (a listed person, or any name on
+    an action line)."""
+    items: list[ActionItem] = []
+    raw = [line for line in text.strip().splitlines() if line.strip()]
+    labelled = {minutes_line(line) for line in raw if ACTION_LINE.match(line)}
+    for line in body(text):
+        for sentence in re.split(r"(?<=[a-z)])[.!?]\s+(?=[A-Z])", line):
+            if DECISION.search(sentence) or re.match(
+                r"(?i)(?:some(?:one|body)|we|nobody)\b", sentence
+            ):
+                continue
+            found = NOTE_OWNER.match(sentence)
+            if not found:
+                continue
+            who = found.group("who")
+            if who not in known and line not in labelled:
+                continue
+            task = re.sub(r"^(?:to|will|shall|zal|wird)\s+", "", found.group("task"))
+            items.append(
+                ActionItem(known.get(who, who), _task(task, set(known)), _due(sentence, today))
+            )
+    return items
+
+
+def minutes_line(line: str) -> str:
+    from aieng.llm.course_model.skills.minutes import BULLET
+
+    return BULLET.sub("", line, count=1).strip()
 
 
 def decisions(text: str) -> list[str]:
-    """What the meeting decided, one clause each ("drop the webinar")."""
+    """What the meeting decided, one clause each ("drop the webinar"); a bare "Agreed." or
+    "That's decided." makes the statement before it the decision."""
     out: list[str] = []
-    for turn in turns(text):
-        for sentence in re.split(r"(?<=[.!?])\s+", turn.said):
-            if not DECISION.search(sentence) or sentence.rstrip().endswith("?"):
+    spoken = [_clean(t.said) for t in turns(text)] or body(text)
+    previous = ""
+    for said in spoken:
+        for sentence in re.split(r"(?<=[.!?])\s+", said):
+            bare = re.fullmatch(
+                r"(?i)\W*(?:ok(?:ay)?,?\s*)?(?:agreed|that's\s+decided|decided)\W*", sentence
+            )
+            if bare and previous:
+                sentence = previous
+            elif not DECISION.search(sentence) or sentence.rstrip().endswith("?"):
+                previous = sentence
                 continue
+            previous = sentence
             clause = re.sub(
                 r"(?i)^(?:(?:ok(?:ay)?|so|and|also|then|great|right)[,\s]+)+", "", sentence.strip()
             )
             clause = re.sub(
-                r"(?i)^(?:we(?:'ve| have)?\s+(?:also\s+)?(?:agreed|decided)(?:\s+(?:to|that|on))?"
-                r"|(?:it's\s+)?(?:agreed|decided|decision)(?:\s+(?:to|that)|\s*:)?)\s*",
+                r"(?i)^.*?\b(?:we(?:'ve| have|'re| are)?\s+(?:also\s+)?(?:agreed|decided)"
+                r"(?:\s+(?:then|to|that|on))?|(?:it's\s+)?(?:agreed|decided|decision|besloten"
+                r"|beschluss|decidimos)(?:\s+(?:then|to|that)|\s*:)?)\s*:?\s*",
                 "",
                 clause,
             )
-            clause = clause.strip(" .!")
-            if clause and clause not in out:
+            clause = re.sub(r"(?i)\s*\bthat's decided\b", "", clause).strip(" .!")
+            if clause and clause[0].upper() + clause[1:] not in out:
                 out.append(clause[0].upper() + clause[1:])
     return out
 
 
 def summary(text: str, today: dt.date | None = None) -> str:
-    """One or two sentences: what was decided, then who does what."""
-    decided = decisions(text)
-    items = action_items(text, today)
-    parts = []
-    if decided:
-        joined = "; ".join(d[0].lower() + d[1:] for d in decided)
-        parts.append(f"The meeting decided: {joined}.")
-    if items:
-        who = [f"{i.owner or 'someone'} will {i.task}" for i in items[:4]]
-        parts.append(("Actions: " + ", ".join(who) + ".") if parts else _cap(", ".join(who) + "."))
-    if not parts:
-        spoken = turns(text)
-        words = " ".join(t.said for t in spoken[:2])
-        return f"Discussion between {', '.join(sorted({_first(t.who) for t in spoken}))}: {words}"
-    return " ".join(parts)
+    """Two or three sentences: the topic and first points, the decisions, the actions."""
+    from aieng.llm.course_model.skills.recap import recap
 
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
+    return recap(text, today)

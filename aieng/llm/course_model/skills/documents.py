@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from aieng.llm.course_model.skills import bills, calendar, dialogue, ledger, records
+from aieng.llm.course_model.skills import bills, calendar, dialogue, ledger, minutes, records
 from aieng.llm.course_model.skills.measures import MEASURES
 from aieng.llm.course_model.skills.schemas import resolve, types_of
 from aieng.llm.course_model.text import STOPWORDS, split_identifier
@@ -61,7 +61,7 @@ def readings(
 ) -> dict[str, Any]:
     """Values for the slots whose role the document's shape answers."""
     out: dict[str, Any] = {}
-    spoken = dialogue.turns(text)
+    spoken = dialogue.turns(text) or minutes.is_meeting(text)  # a transcript or meeting notes
     rows = records.line_rows(bills.clean(text)) if not spoken else []
     money = bool(rows) or ledger.labelled_amount(text, "total") is not None
     if not spoken and _about_bills(slots, ctx.notes, parent):

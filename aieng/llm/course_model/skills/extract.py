@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -27,7 +28,7 @@ from aieng.llm.course_model.text import split_identifier, split_instruction
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["coerce_to_schema", "fill_schema", "source_text"]
+__all__ = ["coerce_to_schema", "fill_schema", "prompt_schema", "source_text"]
 
 INSTRUCTION = re.compile(
     r"(?i)^\W*(?:(?:please|kindly|can\s+you|could\s+you|now)\W+)*(?:extract|parse|pull|fill|convert"
@@ -101,6 +102,84 @@ def _today(task: Task, text: str = ""):
 
     stated = reference_date("\n".join(m.content for m in task.messages))
     return stated or header_date(text)
+
+
+YAML_KEY = re.compile(r"^[A-Za-z_$][\w$-]*:(?:\s|$)")
+SCHEMA_WORDS = frozenset(
+    "type properties items enum anyOf oneOf allOf $ref $defs definitions required title "
+    "description additionalProperties $schema".split()
+)
+
+
+def _is_schema(value: Any) -> bool:
+    """An object schema: ``properties``, or ``type: object`` with schema keywords."""
+    if not isinstance(value, dict) or not isinstance(value.get("properties", {}), dict):
+        return False
+    return bool(value.get("properties")) and (
+        value.get("type") in (None, "object") or "object" in (value.get("type") or ())
+    )
+
+
+@lru_cache(maxsize=256)
+def _prompt_schema(prompt: str) -> str | None:
+    found: list[tuple[dict, int, int]] = []
+    decoder = orjson.loads
+    for start in [m.start() for m in re.finditer(r"\{", prompt)][:200]:
+        depth = 0
+        for end in range(start, len(prompt)):  # the balanced braces from here
+            ch = prompt[end]
+            depth += ch == "{"
+            depth -= ch == "}"
+            if depth == 0:
+                try:
+                    value = decoder(prompt[start : end + 1])
+                except orjson.JSONDecodeError:
+                    value = None
+                if _is_schema(value):
+                    found.append((value, start, end + 1))
+                break
+    if not found:
+        import yaml
+
+        lines = prompt.splitlines()
+        for i, line in enumerate(lines):
+            if not YAML_KEY.match(line) or line.split(":", 1)[0] not in SCHEMA_WORDS:
+                continue
+            if i > 0 and YAML_KEY.match(lines[i - 1]):
+                continue  # the block starts higher up
+            j = i
+            while j < len(lines) and (
+                YAML_KEY.match(lines[j]) or lines[j][:1] in (" ", "-", "\t") or not lines[j]
+            ):
+                j += 1
+            try:
+                value = yaml.safe_load("\n".join(lines[i:j]))
+            except yaml.YAMLError:
+                value = None
+            if _is_schema(value):
+                at = sum(len(x) + 1 for x in lines[:i])
+                found.append((value, at, at + len("\n".join(lines[i:j]))))
+    if not found:
+        return None
+    best = max(found, key=lambda v: v[2] - v[1])
+    return orjson.dumps({"schema": best[0], "span": best[1:]}).decode()
+
+
+def prompt_schema(prompt: str) -> tuple[dict, str] | None:
+    """A JSON Schema the prompt writes out, as JSON or as YAML (``type:``/``properties:``),
+    and the prompt without it: what JSON mode asks for when the provider takes no
+    ``json_schema``.
+
+    Example:
+        >>> prompt_schema("Fit this:\ntype: object\nproperties:\n  city:\n    type: string")
+        ({'type': 'object', 'properties': {'city': {'type': 'string'}}}, 'Fit this:\n')
+    """
+    found = _prompt_schema(prompt) if "properties" in prompt else None
+    if not found:
+        return None
+    parsed = orjson.loads(found)
+    start, end = parsed["span"]
+    return parsed["schema"], prompt[:start] + prompt[end:]
 
 
 def fill_schema(task: Task) -> Reply | None:
