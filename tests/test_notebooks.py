@@ -1,4 +1,7 @@
-"""Every lesson and solution notebook runs top to bottom (nbval-lax semantics).
+"""Every lesson notebook runs top to bottom (nbval-lax semantics).
+
+Solution notebooks are executed once, by the autograder, in
+tests/grading/test_assignments.py, which also fails on any cell error.
 
 Errors fail the test, except in cells tagged ``raises-exception``; outputs are
 not compared. Each notebook runs in a temporary copy of its folder, so
@@ -18,7 +21,7 @@ from aieng.settings import repo_root
 ROOT = repo_root()
 NOTEBOOKS = sorted(
     path
-    for folder in ("curriculum", "solutions")
+    for folder in ("curriculum",)
     for path in (ROOT / folder).rglob("*.ipynb")
     if ".ipynb_checkpoints" not in path.parts
 )

@@ -215,7 +215,7 @@ td.ok {{ background: #e8f5e9; }} td.no {{ background: #fff3e0; }} td.none {{ col
 </style></head><body>
 <h1>Course progress</h1>
 <p>Certified: every automatic test passes and at least one eval check passes.
-{len(report.learners)} learners, {len(names)} phases.</p>
+{_plural(len(report.learners), "learner")}, {_plural(len(names), "phase")}.</p>
 <img alt="certification per phase" src="data:image/png;base64,{chart}">
 <table><thead><tr><th>learner</th>{head}</tr></thead><tbody>
 {chr(10).join(body)}
@@ -241,3 +241,8 @@ def progress(
     csv_path = write_csv(outcomes, csv_path or layout.reports / "progress.csv")
     html_path = write_html(report, html_path or layout.reports / "progress.html")
     return replace(report, csv_path=csv_path, html_path=html_path)
+
+
+def _plural(count: int, noun: str) -> str:
+    """``"1 phase"``, ``"2 phases"``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -13,6 +13,7 @@ import pytest
 
 from aieng.grading.cells import hidden_region
 from aieng.grading.course import learner_submission, run_course
+from aieng.grading.execute import cell_error
 from aieng.grading.layout import CourseLayout
 from aieng.grading.pipeline import grade
 from aieng.grading.release import generate_release
@@ -44,6 +45,22 @@ def test_reference_solution_gets_full_automatic_marks(graded_assignment):
     assert reference.auto_score == reference.auto_max, reference.reasons
     assert reference.certified, reference.reasons
     assert reference.count("eval")[1] >= 1, f"{assignment} has no eval check (eval-...)"
+
+
+def test_every_cell_of_the_reference_runs_without_error(graded_assignment):
+    # The solution notebook's whole run (try-it cells too), as graded: this is the
+    # execution test of solutions/, so tests/test_notebooks.py runs only lessons.
+    assignment, layout, _, _ = graded_assignment
+    graded = layout.autograded / "reference" / assignment / f"{assignment}.ipynb"
+    nb = nbformat.read(graded, as_version=4)
+    failed = [
+        (index, cell_error(cell, where=True))
+        for index, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        and "raises-exception" not in cell.metadata.get("tags", [])
+        and cell_error(cell)
+    ]
+    assert not failed, f"{assignment}: cells failed when graded: {failed[:3]}"
 
 
 def test_untouched_lab_gets_zero_automatic_points(graded_assignment):

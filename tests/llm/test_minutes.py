@@ -98,6 +98,16 @@ def test_an_answer_is_folded_into_the_request_it_answers():
     ]
 
 
+def test_a_pronoun_with_an_object_of_its_own_is_a_new_task():
+    # "send them" refers back to a request; "send them the invoice" is a task by itself
+    text = (
+        "Date: Thursday 7 May 2026\n"
+        "Iris: The caterer is confirmed.\n"
+        "Omar: I'll send them the deposit by Monday."
+    )
+    assert owners(text) == [("Omar", "2026-05-11")]
+
+
 def test_done_things_ideas_and_unowned_tasks_are_not_items():
     text = (
         "Date: Thursday 7 May 2026 - School trip\n"

@@ -71,9 +71,9 @@ DUE_PHRASE = re.compile(
     r"\w+day|(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d{4}-\d\d-\d\d|\d{1,2}\s+[A-Z][a-z]+"
     r"(?:\s+\d{4})?|[A-Z][a-z]+\s+\d{1,2}(?:st|nd|rd|th)?|in\s+\w+\s+(?:days?|weeks?))\b"
 )
-PRONOUN_TASK = re.compile(
+PRONOUN_TASK = re.compile(  # "send them" refers back; "send them the quote" is a task of its own
     r"(?i)^(?:do|handle|take|own|grab|cover|get|have|sort|send|finish)\s+(?:it|that|this|them"
-    r"|those)\b"
+    r"|those)\b(?!\s+(?:the|a|an|our|your|their|my|his|her|some|all|both|every)\b)"
 )
 NEED = re.compile(
     r"(?i)\b(?:need|needs|want)\s+(?:someone|somebody|a\s+volunteer)\s+to\s+(?P<task>[^.?!]+)"
