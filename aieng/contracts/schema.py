@@ -21,7 +21,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import jsonschema
 import openai
 from pydantic import BaseModel, ValidationError
 
@@ -111,6 +110,8 @@ class OutputSchema:
             schema = self.source.model_json_schema()
         elif isinstance(self.source, dict):
             schema = copy.deepcopy(self.source)
+            import jsonschema  # slow to import; pydantic schemas never need it
+
             try:
                 jsonschema.Draft202012Validator.check_schema(schema)
             except jsonschema.SchemaError as exc:
@@ -157,6 +158,8 @@ class OutputSchema:
                 problems = [f"{_path(e['loc'])}: {e['msg']}" for e in exc.errors()]
                 raise SchemaMismatch(problems[:MAX_PROBLEMS]) from None
         value = _drop_optional_nulls(value, self._json_schema)
+        import jsonschema
+
         validator = jsonschema.Draft202012Validator(self._json_schema)
         errors = sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.path)))
         if errors:

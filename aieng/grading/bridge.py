@@ -45,6 +45,34 @@ def bridge_command(socket_path: str, command: list[str]) -> list[str]:
     ]
 
 
+def _prompt_server(config):
+    """A ``uvicorn.Server`` that stops at once: no fixed 0.1 s waits (0.2 s a submission).
+
+    By the time a grading model stops, its kernel is dead and no connection is open,
+    so there is nothing to wait for.
+    """
+    import uvicorn
+
+    class PromptServer(uvicorn.Server):
+        async def main_loop(self) -> None:
+            counter = 0
+            while not await self.on_tick(counter):
+                counter = (counter + 1) % 864000
+                await asyncio.sleep(0.01)
+
+        async def shutdown(self, sockets=None) -> None:
+            for server in self.servers:
+                server.close()
+            for sock in sockets or []:
+                sock.close()
+            for connection in list(self.server_state.connections):
+                connection.shutdown()
+            for server in self.servers:
+                await server.wait_closed()
+
+    return PromptServer(config)
+
+
 @contextlib.contextmanager
 def course_model_served(*, port: int = 0, socket_path: str = "") -> Iterator[None]:
     """Serve a fresh course model on ``socket_path`` (a unix socket) or ``port``."""
@@ -67,7 +95,7 @@ def course_model_served(*, port: int = 0, socket_path: str = "") -> Iterator[Non
             access_log=False,
             lifespan="off",
         )
-    server = uvicorn.Server(config)
+    server = _prompt_server(config)
     server.install_signal_handlers = lambda: None  # not the main thread
     thread = threading.Thread(target=server.run, daemon=True, name="aieng-course-model")
     thread.start()

@@ -28,6 +28,7 @@ import logging
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -374,8 +375,14 @@ def grade(
     check_order(STEPS)
     with _exclusive(layout):
         for step in STEPS:
-            logger.info("grading %s: %s", assignment, type(step).__name__)
+            started = time.monotonic()
             step.run(run)
+            logger.info(
+                "grading %s: %s took %.2f s",
+                assignment,
+                type(step).__name__,
+                time.monotonic() - started,
+            )
     return run.outcomes
 
 

@@ -36,6 +36,8 @@ from aieng.llm.course_model.server import free_port
 
 __all__ = ["JobResult", "SlotSpec", "serve"]
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class SlotSpec:
@@ -165,9 +167,18 @@ def grade_one(api, spec: SlotSpec, learner: str, model: ModelSettings) -> JobRes
     if graded.is_file():
         nb = nbformat.read(graded, as_version=4)
         timed_out = tuple(_label(nb.cells[i], i) for i in timed_out_cells(nb))
+    graded_at = time.monotonic()
     cells = cell_results(layout.db_url, assignment, learner, spec.rule)
     grades = export_grades(layout.db_url, assignment, learner)
+    read_at = time.monotonic()
     feedback = api.generate_feedback(assignment, learner, force=True)
+    logger.info(
+        "timing %s: autograde %.2f s, gradebook reads %.2f s, feedback %.2f s",
+        learner,
+        graded_at - started,
+        read_at - graded_at,
+        time.monotonic() - read_at,
+    )
     return JobResult(
         learner,
         True,

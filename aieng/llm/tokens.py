@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import bpe_openai
-
 DEFAULT_ENCODING = "o200k_base"
 # Every chat message costs a few tokens of framing on top of its content
 # (OpenAI's published accounting for its chat formats).
@@ -24,6 +22,8 @@ TOKENS_PER_REPLY = 3
 @cache
 def encoding(name: str = DEFAULT_ENCODING):
     """The tiktoken-style encoding ``name`` (``o200k_base`` or ``cl100k_base``)."""
+    import bpe_openai  # 0.45 s to load its tables: only when tokens are counted
+
     return bpe_openai.get_encoding(name)
 
 

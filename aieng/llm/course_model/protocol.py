@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import jsonschema
 import orjson
 
 ROLES = ("system", "developer", "user", "assistant", "tool", "function")
@@ -224,6 +223,8 @@ def check_schema(schema: Any, param: str) -> dict:
             param=param,
             code="invalid_json_schema",
         )
+    import jsonschema  # 1.2 s to import (its format checkers): only when a schema comes
+
     try:
         jsonschema.validators.validator_for(schema).check_schema(schema)
     except jsonschema.SchemaError as exc:
