@@ -88,3 +88,23 @@ def _no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
     monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
     monkeypatch.setattr(socket, "create_connection", guarded_create_connection)
+
+
+@pytest.fixture(scope="session")
+def course_server():
+    """One course model on loopback for the session (its embedding model loads once)."""
+    from aieng.llm.course_model import BackgroundServer
+
+    with BackgroundServer() as server:
+        yield server
+
+
+@pytest.fixture
+def course_client(course_server):
+    """The official client on the course model, retries off."""
+    import openai
+
+    with openai.OpenAI(
+        base_url=course_server.url + "/v1", api_key="course", max_retries=0, timeout=60
+    ) as client:
+        yield client

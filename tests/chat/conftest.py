@@ -9,27 +9,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import openai
 import pytest
 
 from aieng.chat import ConversationStore, create_chat_app
-from aieng.llm.course_model import BackgroundServer
-
-
-@pytest.fixture(scope="session")
-def course_server():
-    """One course model for the chat tests."""
-    with BackgroundServer() as server:
-        yield server
-
-
-@pytest.fixture
-def course_client(course_server):
-    """The official client on the course model, retries off."""
-    with openai.OpenAI(
-        base_url=course_server.url + "/v1", api_key="course", max_retries=0, timeout=60
-    ) as client:
-        yield client
 
 
 @dataclass

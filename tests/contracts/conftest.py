@@ -9,26 +9,9 @@ import httpx
 import openai
 import pytest
 
-from aieng.llm.course_model import BackgroundServer
 from aieng.llm.features import reset_fallbacks
 
 FAKE_URL = "http://fake-model.invalid/v1"
-
-
-@pytest.fixture(scope="session")
-def course_server():
-    """One course model for the contract tests."""
-    with BackgroundServer() as server:
-        yield server
-
-
-@pytest.fixture
-def course_client(course_server):
-    """The official client on the course model, retries off."""
-    with openai.OpenAI(
-        base_url=course_server.url + "/v1", api_key="course", max_retries=0, timeout=60
-    ) as client:
-        yield client
 
 
 @pytest.fixture(autouse=True)

@@ -10,13 +10,6 @@ from aieng.llm.course_model import BackgroundServer
 
 
 @pytest.fixture(scope="session")
-def course_server():
-    """One course model for the session (the embedding model loads once, in it)."""
-    with BackgroundServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="session")
 def hardened_server():
     """A course model with the prompt-injection defense switched on."""
     with BackgroundServer(hardened=True) as server:
