@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import html
 import os
 import re
@@ -153,3 +154,29 @@ def test_the_end_of_run_summary_counts_every_status():
     assert outcome_summary(outcomes) == (
         "5 submissions: 2 graded, 1 not gradable, 1 tampered, 1 timed out; 1 certified"
     )
+
+
+def test_parallel_grading_gives_the_scores_of_a_serial_run(tmp_path, fixture_course, fixture_rule):
+    lab = nbformat.read(fixture_course.lab_notebook(FIXTURE), as_version=4)
+    solution = nbformat.read(fixture_course.source_notebook(FIXTURE), as_version=4)
+    submissions = tmp_path / "in"
+    submissions.mkdir()
+    nbformat.write(learner_submission(lab, solution), submissions / "ada.ipynb")
+    nbformat.write(lab, submissions / "blank.ipynb")
+    wrong = copy.deepcopy(learner_submission(lab, solution))
+    for cell in wrong.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "answer-add":
+            cell.source = "def add(a, b):\n    return a - b\n"
+    nbformat.write(wrong, submissions / "minus.ipynb")
+    scores = {}
+    for workers in (1, 2):
+        layout = CourseLayout(tmp_path / f"course-{workers}")
+        shutil.copytree(fixture_course.solutions, layout.solutions)
+        shutil.copytree(fixture_course.labs, layout.labs)
+        outcomes = grade(
+            FIXTURE, submissions, workers=workers, layout=layout, rule=fixture_rule,
+            show_progress=False,
+        )  # fmt: skip
+        scores[workers] = {o.learner: (o.status, o.cells, o.certified) for o in outcomes}
+    assert scores[1] == scores[2]
+    assert scores[1]["ada"][2] and not scores[1]["minus"][2]
