@@ -108,6 +108,14 @@ def test_a_pronoun_with_an_object_of_its_own_is_a_new_task():
     assert owners(text) == [("Omar", "2026-05-11")]
 
 
+def test_present_tense_choices_are_decisions():
+    from aieng.llm.course_model.skills.dialogue import DECISION
+
+    assert DECISION.search("We go with the cheaper venue.")
+    assert DECISION.search("we will go for option B")
+    assert not DECISION.search("Where do we go from here?")
+
+
 def test_done_things_ideas_and_unowned_tasks_are_not_items():
     text = (
         "Date: Thursday 7 May 2026 - School trip\n"

@@ -41,7 +41,7 @@ TAKE_OVER = re.compile(
 DECISION = re.compile(
     r"(?i)\b(?:we(?:'ve| have|'re| are)?\s+(?:also\s+)?(?:agreed|decided)|agreed(?:\s+to|\s+that|:)"
     r"|decided(?:\s+to|\s+that|:)|decision(?:\s+then)?\s*:|that's\s+decided|besloten|besluit"
-    r"|beschluss|beschlossen|entschieden|decidimos|acordamos|d[ée]cid[ée]|we(?:'ll| will)\s+go\s+with|(?:let's|we're)\s+"
+    r"|beschluss|beschlossen|entschieden|decidimos|acordamos|d[ée]cid[ée]|we(?:'ll| will)?\s+go\s+(?:with|for)|(?:let's|we're)\s+"
     r"go(?:ing)?\s+with|(?:we're|we\s+are|we'll)\s+drop(?:ping)?|settled\s+on|approved"
     r"|(?:slips?|slipping|postponed?|pushed\s+back|moved\s+to|delayed)\b)"
 )
