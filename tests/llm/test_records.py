@@ -277,6 +277,16 @@ def test_incident_time_title_and_systems():
     assert out["systems"] == ["ehr", "lab"]
 
 
+def test_a_clock_time_asked_for_in_the_prompt_line_of_its_field():
+    class Outage(BaseModel):
+        summary: str
+        began: str
+
+    system = "Structure the outage note.\nFields:\n- began: when it began, 24-hour \"HH:MM\"."
+    out = run(Outage, "Pumps at the pool tripped at 7.45pm and came back an hour later.", system)
+    assert out["began"] == "19:45"
+
+
 def test_clock_times():
     assert clock_time("Alarm raised around 9, cleared at 10:40") == "09:00"
     assert clock_time("between 3 servers") is None

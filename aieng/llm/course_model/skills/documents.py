@@ -151,9 +151,11 @@ def _reading(slot, words, text, ctx, spoken, rows, money) -> Any:
         return ledger.currency_code(text)
     if money and "string" in types and slot.kind in ("org", "generic") and words & ISSUER_WORDS:
         return ledger.issuer(text, ctx.notes)
-    if "string" in types and calendar.wants_clock(slot.words, _desc(slot), slot.schema):
+    described = f"{_desc(slot)} {_prompt_line(slot, ctx.notes)}"
+    if "string" in types and calendar.wants_clock(slot.words, described, slot.schema):
         found = calendar.clock_time(text)
-        return calendar.shape_clock(found, slot.schema) if found else None
+        shape = {**slot.schema, "description": described}
+        return calendar.shape_clock(found, shape) if found else None
     if words & PRODUCT_WORDS and "string" in types and slot.kind in ("generic", "org", "person"):
         return product_name(text, ctx.notes)
     if spoken and slot.kind == "text:summary":
@@ -161,6 +163,14 @@ def _reading(slot, words, text, ctx, spoken, rows, money) -> Any:
     if slot.kind == "text:title" and "string" in types:
         return _headline(slot, text)
     return None
+
+
+def _prompt_line(slot: Slot, notes: str) -> str:
+    """What the prompt says of this field on its own line ("- start: 24-hour HH:MM"), or ""."""
+    from aieng.llm.course_model.skills.definitions import _field_lines
+
+    lines = _field_lines(slot.words, notes)
+    return "" if lines == notes else lines
 
 
 def _desc(slot: Slot) -> str:
