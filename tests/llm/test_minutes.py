@@ -108,6 +108,17 @@ def test_a_pronoun_with_an_object_of_its_own_is_a_new_task():
     assert owners(text) == [("Omar", "2026-05-11")]
 
 
+def test_prose_notes_without_an_attendee_list_and_notes_that_say_no_actions():
+    prose = (
+        "Choir committee notes, Monday 2024-06-03.\n"
+        "We talked about the summer concert. Hana will book the church hall by Friday. "
+        "Piet to print the posters tomorrow."
+    )
+    assert owners(prose) == [("Hana", "2024-06-07"), ("Piet", "2024-06-04")]
+    none = "Date: 2025-01-09 (Thursday). Attendees: Rosa Diaz, Ken Ito.\nBudget read. No action items."
+    assert owners(none) == []
+
+
 def test_present_tense_choices_are_decisions():
     from aieng.llm.course_model.skills.dialogue import DECISION
 

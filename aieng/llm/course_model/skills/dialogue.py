@@ -88,6 +88,10 @@ NOTE_OWNER = re.compile(
     r"(?!is\b|was\b|were\b|has\b|had\b|hat\b|ist\b|war\b|heeft\b|said\b|says\b|mentioned\b)"
     r"[a-zà-ÿ][\w-]*(?<!ed)\b.*)$"
 )
+NO_ACTIONS = re.compile(
+    r"(?i)\b(?:no|zero|none\s+of\s+the)\s+(?:new\s+)?(?:action\s+(?:items?|points?)|actions|"
+    r"follow[\s-]?ups?|to-?dos?)\b|\bnothing\s+to\s+action\b"
+)
 ACTION_LINE = re.compile(r"(?i)^[ \t]*(?:[A-Z]{1,3}\d{1,3}\b|action(?:\s+item)?\s*:|todo\s*:)")
 
 
@@ -249,6 +253,11 @@ def _noted(text: str, known: dict[str, str], today) -> list[ActionItem]:
     """Action items of notes: "Grace to write the article, due tomorrow", "AP2 Ines: order
     cups", "Frau Vogel sendet die Preisliste bis Freitag" (a listed person, or any name on
     an action line)."""
+    from aieng.llm.course_model.skills.minutes import NOT_SPEAKERS
+    from aieng.llm.course_model.skills.redact import FIRST_NAMES
+
+    if NO_ACTIONS.search(text):
+        return []  # notes that say so have none, whatever "X: ..." header lines look like
     items: list[ActionItem] = []
     raw = [line for line in text.strip().splitlines() if line.strip()]
     labelled = {minutes_line(line) for line in raw if ACTION_LINE.match(line)}
@@ -262,13 +271,36 @@ def _noted(text: str, known: dict[str, str], today) -> list[ActionItem]:
             if not found:
                 continue
             who = found.group("who")
-            if who not in known and line not in labelled:
+            # Without an attendee list, "Tom will ..." / "Lena to ..." still names an owner
+            # when the word is a first name (not "We", "Date", "Budget").
+            committed = re.match(r"(?:to|will|shall)\s+(?!be\b|have\b|need\b)", found.group("task"))
+            named = who.lower() not in NOT_SPEAKERS and (
+                who.lower() in FIRST_NAMES or _looks_like_a_name(who)
+            )
+            if who not in known and line not in labelled and not (committed and named):
                 continue
             task = re.sub(r"^(?:to|will|shall|zal|wird)\s+", "", found.group("task"))
             items.append(
                 ActionItem(known.get(who, who), _task(task, set(known)), _due(sentence, today))
             )
     return items
+
+
+NOT_NAMES = frozenset(
+    "we they it this that these those the a an all everyone everybody someone somebody nobody "
+    "team staff management marketing finance sales support legal hr it ops board committee "
+    "next then also finally first last budget plan project".split()
+)
+
+
+def _looks_like_a_name(word: str) -> bool:
+    """A capitalised word that is not a common noun or pronoun: "Piet", not "Marketing"."""
+    lowered = word.lower()
+    return (
+        lowered not in NOT_NAMES
+        and 2 <= len(word) <= 12
+        and not re.search(r"(?:ing|tion|ment|ness|ers|ies)$", lowered)
+    )
 
 
 def minutes_line(line: str) -> str:

@@ -133,6 +133,8 @@ def _bill_header(slot: Slot, words: frozenset[str], text: str) -> Any:
 def _reading(slot, words, text, ctx, spoken, rows, money) -> Any:
     types = slot.types
     if slot.kind == "array":
+        if words & ACTION_WORDS and dialogue.NO_ACTIONS.search(text):
+            return []  # "No action items." is the record's own answer
         item, _ = resolve(slot.schema.get("items") or {}, ctx.root)
         if "object" in types_of(item) or "properties" in item:
             return _object_items(item, text, ctx, spoken, rows)
