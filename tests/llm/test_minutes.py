@@ -115,7 +115,9 @@ def test_prose_notes_without_an_attendee_list_and_notes_that_say_no_actions():
         "Piet to print the posters tomorrow."
     )
     assert owners(prose) == [("Hana", "2024-06-07"), ("Piet", "2024-06-04")]
-    none = "Date: 2025-01-09 (Thursday). Attendees: Rosa Diaz, Ken Ito.\nBudget read. No action items."
+    none = (
+        "Date: 2025-01-09 (Thursday). Attendees: Rosa Diaz, Ken Ito.\nBudget read. No action items."
+    )
     assert owners(none) == []
 
 

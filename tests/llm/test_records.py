@@ -282,7 +282,7 @@ def test_a_clock_time_asked_for_in_the_prompt_line_of_its_field():
         summary: str
         began: str
 
-    system = "Structure the outage note.\nFields:\n- began: when it began, 24-hour \"HH:MM\"."
+    system = 'Structure the outage note.\nFields:\n- began: when it began, 24-hour "HH:MM".'
     out = run(Outage, "Pumps at the pool tripped at 7.45pm and came back an hour later.", system)
     assert out["began"] == "19:45"
 

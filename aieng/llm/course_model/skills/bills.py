@@ -32,6 +32,9 @@ NOT_BILL_KINDS = (
     r"|cotizaci[oó]n|pro[\s-]?forma|delivery\s+note|packing\s+(?:slip|list)|lieferschein|pakbon"
     r"|bon\s+de\s+livraison|albar[aá]n|purchase\s+order|bestellung|inkooporder|bon\s+de\s+commande"
     r"|order\s+confirmation|auftragsbest[aä]tigung|orderbevestiging|remittance(?:\s+advice)?"
+    r"|order\s+acknowledge?ment|sales\s+order|booking\s+confirmation|bestellbest[aä]tigung"
+    r"|confirmation\s+de\s+(?:la\s+)?commande|accus[eé]\s+de\s+r[eé]ception\s+de\s+commande"
+    r"|confirmaci[oó]n\s+del?\s+pedido|bevestiging\s+van\s+(?:uw|je|de)\s+bestelling"
     r"|payment\s+advice|zahlungsavis|betalingsadvies|statement\s+of\s+account|account\s+statement"
     r"|kontoauszug|reminder|mahnung|zahlungserinnerung|herinnering|aanmaning|relance|rappel"
     r"|price\s+list|preisliste|prijslijst|newsletter|credit\s+note"
@@ -48,6 +51,15 @@ KIND = re.compile(
 SAID_NOT = re.compile(
     r"(?i)\b(?:this\s+is\s+)?not\s+an?\s+(?:invoice|bill|receipt)\b|\bkeine\s+rechnung\b"
     r"|\bgeen\s+factuur\b|\bne\s+constitue\s+pas\s+une\s+facture\b"
+    # an invoice still to come: "will be invoiced on delivery", "Rechnung folgt"
+    r"|\b(?:will|shall|is\s+to|are\s+to|to)\s+be\s+(?:invoiced|billed)\b"
+    r"|\b(?:an?\s+|the\s+|your\s+)?invoice\s+(?:will\s+follow|to\s+follow|follows)\b"
+    r"|\bwe\s+will\s+(?:send|issue)\s+(?:you\s+)?(?:an?|the|your)\s+invoice\b"
+    r"|\b(?:die\s+)?rechnung\s+(?:folgt|erhalten\s+sie|wird\s+(?:nachgereicht|separat))"
+    r"|\bwird\s+(?:\w+\s+){0,3}in\s+rechnung\s+gestellt\b"
+    r"|\b(?:sera|seront)\s+factur[ée]e?s?\b|\bla\s+facture\s+suivra\b"
+    r"|\bse\s+facturar[aá]n?\b|\bfactura\s+(?:se\s+enviar[aá]|seguir[aá])"
+    r"|\bwordt\s+(?:\w+\s+){0,2}gefactureerd\b|\bfactuur\s+volgt\b"
 )
 HEADER_LINE = re.compile(
     r"(?im)^[ \t]*(?:from|sent|to|cc|bcc|date|von|gesendet|an|betreff|van|verzonden|aan"

@@ -54,6 +54,16 @@ _WHEN = re.compile(
     r"writer|sender|they|someone|he|she)\s+(?P<rest>[^.;:!?\n]+)",
     re.I,
 )
+_TO_WHOM = re.compile(
+    r"\s+(?:immediately\s+)?(?:to|with)\s+(?:a|an|the|our)?\s*(?:\w+\s+)?(?:human|person|"
+    r"supervisor|manager|agent|team|staff|colleague|specialist|desk|department|lead)s?\b.*$",
+    re.I,
+)
+_LIST_LEAD = re.compile(
+    r"^\s*(?:(?:any|all|every|each|a|an)\s+)?(?:(?:reports?|cases?|claims?|complaints?|"
+    r"requests?|mentions?|messages?)\s+(?:of|about|involving|for|regarding)\s+)",
+    re.I,
+)
 _LIST_HEAD = re.compile(
     r"^\s*(?:escalate|refuse|decline|flag|forward|hand over)\s+(?P<rest>.+)$", re.I
 )
@@ -134,7 +144,11 @@ def conditions(clause: str) -> list[str]:
         if not head:
             return []
         rest = re.sub(r"^(?:to (?:a |the )?\w+\s+)?(?:also\s+)?", "", head.group("rest"))
+        rest = _TO_WHOM.sub("", rest)
         parts = re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+(?=\w+s\b)", rest)
+        if len(parts) == 1 and not re.search(r"\b(?:when|if|that|who|which)\b", rest, re.I):
+            parts = re.split(r"\s+(?:and|or|as well as)\s+", rest)  # "injuries and damage claims"
+        parts = [_LIST_LEAD.sub("", p) for p in parts]
         return [p.strip(" .") for p in parts if len(p.strip(" .")) > 2]
     rest = re.sub(r"\s+without\b.*$", "", rest)
     parts = re.split(rf",\s*(?:or\s+|and\s+)?(?={_CONDITION_VERB}\b)|\s+(?:or|and)\s+"

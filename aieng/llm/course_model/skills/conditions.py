@@ -27,7 +27,7 @@ SENSES = {
     "switch switching competitor unsubscribe quit",
     "safety": "burn burned burnt fire smoke smoking sparks spark shock electrocuted injury injured "
     "hurt cut bleeding dangerous unsafe hazard hazardous exploded explosion overheating melted "
-    "gas leak leaking scalded",
+    "gas leak leaking scalded flood flooded flooding pouring dripping sinking",
     "injury": "injury injured hurt burn burned burnt cut bleeding scalded hospital wound fracture",
     "breach": "breach hacked hack unauthorized unauthorised compromised phishing stolen "
     "leaked intrusion",
@@ -40,7 +40,8 @@ SENSES = {
     "broken": "broken cracked crack snapped bent leaking leak smashed shattered dead faulty defective "
     "malfunction malfunctioning stopped scratched dented damaged torn rusted",
     "faulty": "faulty broken defective malfunction cracked leaking dead stopped",
-    "damaged": "damaged cracked broken smashed dented torn shattered scratched crushed leaking",
+    "damaged": "damaged cracked broken smashed dented torn shattered scratched crushed leaking "
+    "dripping pouring flooded flooding soaked",
     "defect": "defect defective faulty broken cracked leaking malfunction",
     "delivery": "delivery delivered courier parcel package tracking shipped shipment dispatch "
     "arrive arrived postage",
@@ -84,6 +85,14 @@ SENSES.update(
         "exposed": "exposed leaked sent emailed shared disclosed visible saw lost",
         "unavailable": "unavailable down outage offline unreachable 503 500",
         "workaround": "workaround manually by-hand instead meanwhile",
+        # time and immediacy: "happening now", "today", "tomorrow", "blocked"
+        "now": "now currently ongoing right-now immediately at-the-moment",
+        "happening": "now currently ongoing right-now immediately happening",
+        "progress": "now currently ongoing right-now",
+        "today": "today tonight now this-morning this-afternoon this-evening",
+        "tomorrow": "tomorrow tomorrow's",
+        "blocked": "blocked cannot can't unable locked stuck stopped down outage offline failing",
+        "delay": "delay delayed late overdue waited waiting slow",
     }
 )
 SENSE_STEMS = {stem(k): frozenset(stem(w) for w in v.split()) for k, v in SENSES.items()}
@@ -149,12 +158,16 @@ def _parts(condition: str) -> tuple[frozenset[str], ...]:
         if word in NEGATORS:
             break  # "a near miss with no injury": what follows a negator is not a cue
         named = raw[0].isupper() or raw[0].isdigit()  # "Bay 3": short names count too
+        if word in TIME_WORDS:
+            kept.append(stem(word))
+            continue
         if word in STOPWORDS or stem(word) in GENERIC or (len(word) < 4 and not named):
             continue
         kept.append(stem(word))
     return tuple(_sense(w) | {w} for w in dict.fromkeys(kept))
 
 
+TIME_WORDS = frozenset("now today tonight tomorrow".split())
 GENERIC = frozenset(stem(w) for w in "risk threat asking explicitly issue problem any other "
                     "anything something request message messages report reports "
                     "asks threatens threaten mentions says writer text shows show including "
@@ -175,14 +188,72 @@ def _hits(parts: tuple[frozenset[str], ...], text: str) -> int:
     return hits
 
 
+ALL_COND = re.compile(r"(?i)\b(?:all|every|everyone|everybody|entire|whole)\b")
+SOME_COND = re.compile(
+    r"(?i)\b(?:some|a\s+few|few|one|single|several|a\s+subset|partial|partly|certain)\b"
+)
+ALL_TEXT = re.compile(
+    r"(?i)\b(?:all|every|everyone|everybody|entire|whole|completely|totally|fully|full"
+    r"|(?:nobody|no\s+one|none\s+of\s+\w+|no\s+\w+)\s+(?:[\w-]+\s+){0,2}?(?:can|could"
+    r"|is\s+able|are\s+able|was\s+able|were\s+able))\b"
+)
+SOME_TEXT = re.compile(
+    r"(?i)\b(?:some|a\s+few|few|several|a\s+couple|one\s+of|a\s+handful|certain|partial"
+    r"|partly|intermittent\w*|a\s+single|only\s+(?:one|a\s+few|some))\b"
+)
+NO_IMPACT_COND = re.compile(
+    r"(?i)(?:\b(?:no|not|without|zero|never)\b|n't)(?:\s+[\w-]+){0,3}?\s*"
+    r"\b(?:impact\w*|effect\w*|affect\w*|disrupt\w*)\b|\bunaffected\b"
+)
+NO_IMPACT_TEXT = re.compile(
+    r"(?i)(?:\b(?:no|zero|without|nil)\s+(?:[\w-]+\s+){0,3}?(?:impact|effect|disruption"
+    r"|downtime)\b|(?:\b(?:not|never)|n't)\s+(?:[\w-]+\s+){0,2}?(?:affected|impacted"
+    r"|disrupted|noticed)\b|\bunaffected\b|\bunimpacted\b|\b(?:left|ran|went|arrived"
+    r"|shipped|dispatched|departed|sailed|delivered|opened|continued|carried\s+on|went\s+out)"
+    r"\s+(?:[\w-]+\s+){0,3}?(?:on\s+time|as\s+normal|as\s+usual|as\s+planned|normally)\b"
+    r"|\bbusiness\s+as\s+usual\b|\bas\s+normal\b)"
+)
+
+
+def no_impact_condition(condition: str) -> bool:
+    """ "no customer impact", "clients not affected": a condition that an effect is absent."""
+    return NO_IMPACT_COND.search(condition) is not None
+
+
+def shows_no_impact(text: str) -> bool:
+    """The text says the effect is absent: "no customer impact", "orders left on time"."""
+    return NO_IMPACT_TEXT.search(text) is not None
+
+
+def _scope(condition: str) -> str | None:
+    if ALL_COND.search(condition):
+        return "all"
+    if SOME_COND.search(condition):
+        return "some"
+    return None
+
+
 def _met(condition: str, text: str) -> bool:
+    if no_impact_condition(condition):  # met by a text that says there was no effect
+        return shows_no_impact(text)
     parts = _parts(condition)
     if not parts:
         return False
     if any(p & SHOUT_WORDS for p in parts) and SHOUTING.search(text):
         return True
+    scope = _scope(condition)
+    hits = _hits(parts, text)
+    if scope is not None:
+        wide, narrow = ALL_TEXT.search(text) is not None, SOME_TEXT.search(text) is not None
+        said = "all" if wide and not narrow else "some" if narrow and not wide else None
+        if said is not None and said != scope:
+            return False  # "some clients waited" is no "all clients blocked"
+        if said == scope == "some":  # "some clients" shows "some clients affected" in part;
+            parts, hits = parts + (frozenset(),), hits + 1  # "all" needs its effect shown
+        elif scope == "all" and shows_no_impact(text):
+            return False
     need = 1 if len(parts) == 1 else max(2, -(-len(parts) * 3 // 5))
-    return _hits(parts, text) >= need
+    return hits >= need
 
 
 def _sensed(piece: str) -> bool:
@@ -283,10 +354,14 @@ def by_definition(
     order the definitions are written in, first highest.
     """
     scores = {}
+    calm = shows_no_impact(text)
     for label, definition in definitions.items():
         if label in denied or not definition.strip():
             continue
-        scores[label] = sum(_weight(c) for c in conditions_met(text, definition))
+        # "internal only, no customer impact" met by a text that says so counts extra
+        met = conditions_met(text, definition)
+        bonus = 0.5 if calm and any(no_impact_condition(c) for c in met) else 0.0
+        scores[label] = sum(_weight(c) for c in met) + bonus
     if not scores:
         return None
     if highest_first:

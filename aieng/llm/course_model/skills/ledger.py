@@ -49,7 +49,8 @@ LEGAL = (
     r"|S\.r\.l\.|Srl|plc|PLC|AG|KG|Oy|AB|ApS|Pty(?:\s+Ltd)?|Corp\.?|Co\.|e\.K\."
 )
 COMPANY = re.compile(
-    r"(?P<name>(?:(?:[A-Z0-9][\w&'.-]*|&)[ \t]+){0,5}?[A-Z0-9][\w&'.-]*[ \t]*,?[ \t]+(?:"
+    r"(?P<name>(?:(?:[A-Z0-9À-Ý][\w&'.-]*|&)[ \t]+(?:(?:du|de|des|la|le|les|del|della|van|von|der"
+    r"|den|y|et|und|en|di|da|do|dos)[ \t]+(?=[A-ZÀ-Ý]))?){0,5}?[A-Z0-9À-Ý][\w&'.-]*[ \t]*,?[ \t]+(?:"
     + LEGAL
     + r"))"
     r"(?![\w])"

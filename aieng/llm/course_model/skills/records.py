@@ -25,7 +25,7 @@ NUMBER = re.compile(
     r"(?P<pct>\s?%)?(?![\w:-]|/\d|[.,]\d)"
 )
 SUMMARY = re.compile(
-    r"(?i)\b(?:sub[\s-]?total|total|totaal|gesamt\w*|summe|tax|vat|gst|hst|pst|mwst|ust|iva|tva"
+    r"(?i)\b(?:sub[\s-]?total|sous[\s-]total|total|totaal|gesamt\w*|\w*summe|summa|tax|vat|gst|hst|pst|mwst|ust|iva|tva"
     r"|btw|balance|amount\s+(?:due|payable|paid)|discount|rabatt|net\s+amount|gross|rounding"
     r"|change|paid|payment|deposit|credit|tip|gratuity|due\s+now|to\s+pay|cash|card|subtotaal"
     r"|netto\w*|base\s+imponible|montant|importe)\b|^\s*net\b"
@@ -232,6 +232,13 @@ def _row(line: str, numbers: list[re.Match], columns: list[str] | None) -> Row |
             price = value
         elif before.endswith(("=", "→", "->")):
             amount = value
+        elif (
+            before.endswith(("x", "×", "*"))
+            and re.search(r"\d[.,]?\d*\s?[^\W\d_]{1,3}\s*[x×*]$", before)
+            and numbers[0].start() <= 1
+            and match is not numbers[0]
+        ):
+            price = value  # "10 cans oil 5L x 24,00": the size joins the x, the count leads
         elif before.endswith(("x", "×", "*")) and not before[-2:-1].isalpha() and quantity is None:
             quantity = value
         elif (

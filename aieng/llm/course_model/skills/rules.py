@@ -144,9 +144,11 @@ FIELD_HEADING = re.compile(r"^(?:fields?|output|schema|format|keys|json|answer f
 LABELLED = re.compile(r"^(?P<label>[A-Z][^:.!?\n]{1,40}?)(?:\s*\([^)]{0,40}\))?:\s+(?P<rest>\S.*)$")
 
 
-def _clauses(text: str) -> list[tuple[str, str, str]]:
+def _clauses(text: str, semicolons: bool = False) -> list[tuple[str, str, str]]:
     """(heading, clause, bullet) triples: each sentence, with the heading of the list it sits
-    under and the whole bullet (or line) it comes from."""
+    under and the whole bullet (or line) it comes from; with ``semicolons`` a "; " ends a
+    clause too ("changes are free up to 24 hours before; cancellations later are refused")."""
+    cut = r"(?<=[.!?;])\s+(?=[A-Z\"'])" + (r"|;\s+" if semicolons else "")
     out: list[tuple[str, str, str]] = []
     heading = ""
     for raw in text.splitlines():
@@ -163,7 +165,7 @@ def _clauses(text: str) -> list[tuple[str, str, str]]:
             heading = "" if not re.match(r"^[^.!?]{0,60}:\s*$", line) else heading
         if FIELD_HEADING.match(heading or ""):
             continue  # what each answer field holds, not a rule
-        for part in re.split(r"(?<=[.!?;])\s+(?=[A-Z\"'])", body):
+        for part in re.split(cut, body):
             out.append((heading if bullet else "", part.strip(), body))
     return out
 
@@ -198,8 +200,54 @@ def _subject(before: str) -> tuple[str, frozenset[str]]:
     return content[-1], frozenset({stem(content[-1])})
 
 
+# "cancellations less than 24 hours before pickup are refused", "no changes within 2 days of
+# the concert": a window that closes before an upcoming event.
+BEFORE_EVENT = re.compile(
+    r"\b(?:less than|fewer than|under|within|inside(?: of)?|closer than|in the (?:last|final))\s+"
+    r"(?P<n>" + _NUM[1:-1] + r")\s*-?\s*(?P<u>(?:hour|business day|working day|calendar day|day|"
+    r"week|month)s?)\s+(?P<rel>before|prior to|ahead of|of)\s+(?:the\s+|your\s+|their\s+|its\s+)?"
+    r"(?P<anchor>[^\W\d_][\w-]{1,25})",
+    re.I,
+)
+_PAST_ANCHORS = ("delivery", "purchase", "booking", "order", "receipt", "invoice", "signing",
+                 "shipment", "dispatch", "payment", "buying", "ordering", "move-out", "return")  # fmt: skip
+_REFUSED = re.compile(
+    r"\b(?:refus\w*|not|no|never|cannot|can't|impossible|declined|rejected|forfeit\w*|"
+    r"non-refundable|charged|fee)\b",
+    re.I,
+)
+
+
+def _before_event_rule(clause: str) -> Rule | None:
+    """A window closing before an event: allowed only while the event is further away than
+    the span (``op`` ">="); "within N of" counts only for an event still to come."""
+    match = BEFORE_EVENT.search(clause)
+    if not match:
+        return None
+    anchor = match.group("anchor").lower()
+    if match.group("rel").lower() == "of" and (
+        anchor.startswith(_PAST_ANCHORS) or not _REFUSED.search(clause)
+    ):
+        return None
+    subject, cues = _subject(clause[: match.start()])
+    if not subject or subject not in SUBJECTS:
+        subject, cues = _subject(clause.replace("money-back", "refund"))
+    if not subject:
+        return None
+    number, unit = match.group("n"), match.group("u").lower().rstrip("s")
+    amount = _number(number) * UNITS.get(unit, 1)
+    span = f"{number} {unit}{'s' if _number(number) != 1 else ''}"
+    phrase = f"{subject} less than {span} before {anchor}"
+    return Rule("window", "refuse", phrase, clause, cues | {stem(subject)}, None, subject,
+                amount, unit, ">=", anchor, span)  # fmt: skip
+
+
 def _window_rule(clause: str) -> Rule | None:
+    early = _before_event_rule(clause)
     match = WINDOW.search(clause)
+    if early is not None and (not match or match.group("rel") is None
+                              or match.group("rel").lower() not in ("before", "prior to")):  # fmt: skip
+        return early
     if not match:
         return None
     before = clause[: match.start()]
@@ -277,6 +325,9 @@ def _rule_of(heading: str, clause: str) -> Rule | None:
             phrase = clause[: ESCALATE.search(clause).start()]
             phrase = re.sub(r"\b(?:must|should|will|always|be|need|needs|require|requires)\b", " ",
                             phrase, flags=re.I)  # fmt: skip
+        if not phrase.strip(" -:,."):  # "Escalate injuries and damage claims to a human"
+            cases = relations.conditions(clause)
+            phrase = " ".join(cases) if cases else ""
         return _topic_rule(phrase, clause, "escalate")
     for pattern in (FORBID, REFUSE_ASK, IF_ASKS, NOT_ALLOWED):
         found = pattern.search(clause)
@@ -349,10 +400,14 @@ def stated_rules(system: str) -> tuple[Rule, ...]:
     """Every rule the system prompt states, in the order it states them, with the reason
     codes and exceptions its bullets name."""
     rules: list[Rule] = []
-    found = _clauses(policy_text(system))
+    found = _clauses(policy_text(system), semicolons=True)
     for heading, clause, bullet in found:
+        own = relations.codes(clause)
+        # a code another sentence of the bullet names for its own rule is not this one's
+        siblings = [c for h, c, b in found if b == bullet and c != clause and _rules_of(h, c, b)]
+        taken = {code for c in siblings for code in relations.codes(c)}
         for rule in _rules_of(heading, clause, bullet):
-            named = relations.codes(bullet)
+            named = own or ([] if taken else relations.codes(bullet))
             if len(named) == 1 and rule.action == "refuse":
                 rule = replace(rule, label=named[0])
             _merge(rules, rule)

@@ -186,7 +186,20 @@ TOPICS = (
         _stems(
             "fire smoke smoking burn burned burnt sparks sparked spark shock injury injured "
             "injure hurt bleeding hazard dangerous unsafe accident explode exploded melted "
-            "overheat overheating overheated gas leak collapsed collision"
+            "overheat overheating overheated gas leak collapsed collision crashed crash fell "
+            "slipped tripped sprained fractured fracture concussion ambulance hospital stitches "
+            "wounded wound bruised bruises blessé blessure verletzt verletzung gewond letsel "
+            "herido herida lesión"
+        ),
+    ),
+    Topic(
+        "damage",
+        _stems("damage damages damaged breakage"),
+        _stems(
+            "damage damaged broken bent scratched scratch scratches dent dented torn ripped "
+            "ruined cracked smashed shattered stained destroyed shrunk shrank faded crashed "
+            "beschädigt schaden kaputt beschadigd schade kapot endommagé abîmé cassé dañado "
+            "roto rota"
         ),
     ),
     Topic(

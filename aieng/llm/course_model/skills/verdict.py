@@ -62,6 +62,27 @@ FOREIGN_AGO = re.compile(
 _FOREIGN_NUMBERS = dict(zip("een twee drie vier vijf zes einem einer zwei drei vier fünf sechs un une deux trois quatre cinq six una dos tres cuatro cinco seis".split(),
                             [1, 2, 3, 4, 5, 6, 1, 1, 2, 3, 4, 5, 6, 1, 1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6], strict=True))  # fmt: skip
 _FOREIGN_UNITS = {"d": 1, "t": 1, "j": 1, "w": 7, "s": 7, "m": 30.44, "a": 365.25}
+_AHEAD_UNITS = {"uur": 1 / 24, "uren": 1 / 24, "stunde": 1 / 24, "stunden": 1 / 24,
+                "std": 1 / 24, "heure": 1 / 24, "heures": 1 / 24, "h": 1 / 24, "hora": 1 / 24,
+                "horas": 1 / 24, "dag": 1, "dagen": 1, "tag": 1, "tagen": 1, "jour": 1,
+                "jours": 1, "día": 1, "días": 1, "dia": 1, "dias": 1, "week": 7, "weken": 7,
+                "woche": 7, "wochen": 7, "semaine": 7, "semaines": 7, "semana": 7, "semanas": 7}  # fmt: skip
+# "het vertrek is over 10 uur", "die Abholung ist in 5 Stunden", "le retrait est dans 12 heures",
+# "la salida es en 4 días" / "dentro de 30 horas"
+FOREIGN_AHEAD = re.compile(
+    r"\b(?:over|in|dans|en|dentro de|binnen|innerhalb von)\s+(?:(?:ca\.?|etwa|environ|ongeveer|unos|unas)\s+)?"
+    + _FOREIGN_COUNT
+    + r"\s+("
+    + "|".join(sorted(_AHEAD_UNITS, key=len, reverse=True))
+    + r")\b",
+    re.I,
+)
+TOMORROW = re.compile(
+    r"(?<!guten )(?<!goede )\b(?:morgen|demain|mañana|übermorgen|overmorgen|après-demain|"
+    r"pasado mañana)\b(?!\s+(?:früh\b)?\s*(?:ist|is)\s+(?:gut|ok))",
+    re.I,
+)
+AWAY = re.compile(r"\b" + _NUM + r"\s+" + _UNIT + r"\s+(?:from now|away|to go|left)\b", re.I)
 WEEKDAY_AFTER_CUE = re.compile(
     r"(?P<cue>\b(?:today(?:'s date)?|current date|date today)\s*(?:is|:|=)\s*)"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+",
@@ -162,11 +183,20 @@ def elapsed(text: str, today: dt.date | None) -> tuple[float, str] | None:
 
 def ahead(text: str, today: dt.date | None) -> tuple[float, str] | None:
     """Days until the event (departure, appointment) the request speaks of."""
-    found = AHEAD.search(text)
+    found = AHEAD.search(text) or AWAY.search(text)
     if found and found.group(1):
         return _count(found.group(1)) * UNITS.get(found.group(2).lower(), 1), found.group(0)
     if found:
         return (1.0 if found.group(3).lower() == "tomorrow" else 0.25), found.group(0)
+    foreign = FOREIGN_AHEAD.search(text)
+    if foreign:
+        count, unit = foreign.group(1).lower(), foreign.group(2).lower()
+        number = float(count) if count.isdigit() else float(_FOREIGN_NUMBERS.get(count, 0))
+        return number * _AHEAD_UNITS[unit], foreign.group(0)
+    soon = TOMORROW.search(text)
+    if soon:
+        word = soon.group(0).lower()
+        return (2.0 if word.startswith(("über", "over", "après", "pasado")) else 1.0), word
     return _dated(text, today, past=False) if today is not None else None
 
 
