@@ -141,6 +141,10 @@ class PromptContract:
         """The output's JSON Schema (what is saved to disk)."""
         return self.output_schema.json_schema
 
+    def allowed_values(self, field: str) -> set | None:
+        """The values the output schema allows for ``field``, if it is an enum."""
+        return self.output_schema.allowed_values(field)
+
     @property
     def schema_name(self) -> str:
         """The schema's name for ``response_format`` (``^[A-Za-z0-9_-]{1,64}$``)."""

@@ -141,6 +141,30 @@ class OutputSchema:
         """The JSON Schema (a copy), as shown to the model and saved to disk."""
         return copy.deepcopy(self._json_schema)
 
+    def allowed_values(self, field: str) -> set | None:
+        """The values the schema allows for top-level ``field`` (``None`` included when
+        nullable), or ``None`` when the field is not an enum.
+
+        Example:
+            A ``Literal["low", "high"] | None`` field gives ``{"low", "high", None}``.
+        """
+        root = self._json_schema
+        stack, found, enum = [root.get("properties", {}).get(field, {})], set(), False
+        while stack:
+            node = stack.pop()
+            if not isinstance(node, dict):
+                continue
+            if "$ref" in node:
+                stack.append(root.get("$defs", {}).get(node["$ref"].rsplit("/", 1)[-1], {}))
+            if "enum" in node or "const" in node:
+                enum = True
+                found.update(node.get("enum", [node.get("const")]))
+            kind = node.get("type")
+            if kind == "null" or (isinstance(kind, list) and "null" in kind):
+                found.add(None)
+            stack.extend(node.get("anyOf", []) + node.get("oneOf", []))
+        return found if enum else None
+
     def strict_schema(self) -> dict:
         """A strict-compatible JSON Schema for ``response_format`` with ``strict: true``."""
         if self.is_model:

@@ -75,7 +75,19 @@ class Spec(BaseModel):
     task: str
     description: str = ""
     rules: list[str] = []
+    policy: list[str] = []
     fields: dict[str, FieldSpec]
+
+    def guide(self) -> str:
+        """The task's labelling guide as a person reads it: fields, values, rules, policy."""
+        lines = [f"{self.task}: {self.description}", ""]
+        for name, field in self.fields.items():
+            values = f" one of {field.values}" if field.values is not None else ""
+            lines.append(f"  {name}: scored {field.score}{values}")
+        for heading, items in (("rules", self.rules), ("policy", self.policy)):
+            if items:
+                lines += ["", f"{heading}:", *(f"  - {item}" for item in items)]
+        return "\n".join(lines)
 
     @property
     def scored_fields(self) -> list[str]:

@@ -15,16 +15,7 @@ from aieng.errors import UserError
 from aieng.settings import repo_root
 
 FILES = repo_root() / "tests" / "contracts" / "files" / "contact"
-SCHEMA = {
-    "type": "object",
-    "properties": {
-        "name": {"type": ["string", "null"]},
-        "email": {"type": ["string", "null"]},
-        "company": {"type": ["string", "null"]},
-    },
-    "required": ["name", "email", "company"],
-    "additionalProperties": False,
-}
+SCHEMA = json.loads((FILES / "schema.json").read_text(encoding="utf-8"))  # the contact fixture
 CONTRACT = PromptContract(
     "contact", "1.0.0", "Extract the sender's name, email and company (null if absent).", SCHEMA
 )

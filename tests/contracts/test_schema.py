@@ -91,3 +91,18 @@ def test_replies_are_parsed_and_cleaning_is_recorded(text, value, cleaned):
 def test_non_json_replies_raise(text):
     with pytest.raises(SchemaMismatch):
         parse_reply(text)
+
+
+def test_allowed_values_of_enum_fields():
+    from typing import Literal
+
+    class Ticket(BaseModel):
+        urgency: Literal["low", "high"]
+        product: Literal["Tug", "Picker"] | None
+        note: str
+
+    schema = OutputSchema(Ticket)
+    assert schema.allowed_values("urgency") == {"low", "high"}
+    assert schema.allowed_values("product") == {"Tug", "Picker", None}
+    assert schema.allowed_values("note") is None
+    assert OutputSchema(LOOSE).allowed_values("missing") is None

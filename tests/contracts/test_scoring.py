@@ -172,3 +172,20 @@ def test_bad_golden_files_are_user_errors_naming_the_line(tmp_path):
 def test_a_spec_is_a_pydantic_record():
     spec = Spec.model_validate({"task": "t", "fields": {"a": {"score": "ignore"}}})
     assert spec.scored_fields == []
+
+
+def test_a_spec_reads_as_a_labelling_guide():
+    spec = Spec.model_validate(
+        {
+            "task": "returns",
+            "description": "Read a return request.",
+            "rules": ["wants: refund or replacement"],
+            "policy": ["Refunds within 30 days."],
+            "fields": {"wants": {"score": "exact", "values": ["refund", "replacement"]}},
+        }
+    )
+    guide = spec.guide()
+    assert guide.startswith("returns: Read a return request.")
+    assert "wants: scored exact one of ['refund', 'replacement']" in guide
+    assert "rules:\n  - wants: refund or replacement" in guide
+    assert "policy:\n  - Refunds within 30 days." in guide

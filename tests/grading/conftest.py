@@ -71,6 +71,19 @@ def fixture_course(tmp_path_factory) -> CourseLayout:
     return make_course(tmp_path_factory.mktemp("fixture-course"))
 
 
+@pytest.fixture
+def copy_course(fixture_course):
+    """``copy_course(root)``: a fresh course at ``root`` with the fixture assignment and its lab."""
+
+    def copy(root: Path) -> CourseLayout:
+        layout = CourseLayout(root)
+        shutil.copytree(fixture_course.solutions, layout.solutions)
+        shutil.copytree(fixture_course.labs, layout.labs)
+        return layout
+
+    return copy
+
+
 @pytest.fixture(scope="session")
 def fixture_lab(fixture_course) -> nbformat.NotebookNode:
     return nbformat.read(fixture_course.lab_notebook(FIXTURE), as_version=4)

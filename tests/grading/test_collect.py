@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 import zipfile
 
 import nbformat
@@ -11,7 +10,6 @@ import pytest
 
 from aieng.errors import UserError
 from aieng.grading.course import learner_submission
-from aieng.grading.layout import CourseLayout
 from aieng.grading.lms import parse_lms_name
 from aieng.grading.outcome import Status
 from aieng.grading.pipeline import grade
@@ -88,10 +86,8 @@ def test_a_class_zip_is_read_without_extracting(tmp_path):
 
 
 @pytest.mark.slow
-def test_grading_straight_from_the_lms_zip(tmp_path, fixture_course, fixture_rule):
-    layout = CourseLayout(tmp_path / "course")
-    shutil.copytree(fixture_course.solutions, layout.solutions)
-    shutil.copytree(fixture_course.labs, layout.labs)
+def test_grading_straight_from_the_lms_zip(tmp_path, copy_course, fixture_rule):
+    layout = copy_course(tmp_path / "course")
     lab = nbformat.read(layout.lab_notebook(FIXTURE), as_version=4)
     solution = nbformat.read(layout.source_notebook(FIXTURE), as_version=4)
     buffer = io.BytesIO()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 import sys
 
 import nbformat
@@ -13,7 +12,6 @@ import pytest
 from aieng.errors import UserError
 from aieng.grading.cells import hidden_region
 from aieng.grading.course import learner_submission
-from aieng.grading.layout import CourseLayout
 from aieng.grading.nbconfig import open_gradebook
 from aieng.grading.outcome import Status
 from aieng.grading.pipeline import STEPS, check_order, grade, outcome_table
@@ -264,16 +262,14 @@ def test_steps_are_in_an_order_that_satisfies_their_needs():
         check_order(list(reversed(STEPS)))
 
 
-def test_grading_without_a_sandbox_still_works(tmp_path, fixture_course, fixture_rule):
+def test_grading_without_a_sandbox_still_works(tmp_path, fixture_course, fixture_rule, copy_course):
     # where bubblewrap is missing, grading degrades to limits and a clean environment
     submissions = tmp_path / "in"
     submissions.mkdir()
     lab = nbformat.read(fixture_course.lab_notebook(FIXTURE), as_version=4)
     solution = nbformat.read(fixture_course.source_notebook(FIXTURE), as_version=4)
     nbformat.write(learner_submission(lab, solution), submissions / "solo.ipynb")
-    layout = CourseLayout(tmp_path / "course")
-    shutil.copytree(fixture_course.solutions, layout.solutions)
-    shutil.copytree(fixture_course.labs, layout.labs)
+    layout = copy_course(tmp_path / "course")
     (solo,) = grade(
         FIXTURE, submissions, layout=layout, rule=fixture_rule, sandbox="none", show_progress=False
     )

@@ -6,7 +6,6 @@ import copy
 import html
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -30,12 +29,9 @@ FIXTURE = "x0-fixture"
 
 
 @pytest.fixture
-def course(tmp_path, fixture_course) -> CourseLayout:
+def course(tmp_path, copy_course) -> CourseLayout:
     """A fresh course holding the fixture assignment and its release."""
-    layout = CourseLayout(tmp_path / "course")
-    shutil.copytree(fixture_course.solutions, layout.solutions)
-    shutil.copytree(fixture_course.labs, layout.labs)
-    return layout
+    return copy_course(tmp_path / "course")
 
 
 def _reference(layout: CourseLayout) -> nbformat.NotebookNode:
@@ -156,7 +152,9 @@ def test_the_end_of_run_summary_counts_every_status():
     )
 
 
-def test_parallel_grading_gives_the_scores_of_a_serial_run(tmp_path, fixture_course, fixture_rule):
+def test_parallel_grading_gives_the_scores_of_a_serial_run(
+    tmp_path, fixture_course, fixture_rule, copy_course
+):
     lab = nbformat.read(fixture_course.lab_notebook(FIXTURE), as_version=4)
     solution = nbformat.read(fixture_course.source_notebook(FIXTURE), as_version=4)
     submissions = tmp_path / "in"
@@ -170,9 +168,7 @@ def test_parallel_grading_gives_the_scores_of_a_serial_run(tmp_path, fixture_cou
     nbformat.write(wrong, submissions / "minus.ipynb")
     scores = {}
     for workers in (1, 2):
-        layout = CourseLayout(tmp_path / f"course-{workers}")
-        shutil.copytree(fixture_course.solutions, layout.solutions)
-        shutil.copytree(fixture_course.labs, layout.labs)
+        layout = copy_course(tmp_path / f"course-{workers}")
         outcomes = grade(
             FIXTURE, submissions, workers=workers, layout=layout, rule=fixture_rule,
             show_progress=False,

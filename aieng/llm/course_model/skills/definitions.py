@@ -43,7 +43,7 @@ class Definitions:
     highest_first: bool = False
 
 
-def _field_lines(name_words: tuple[str, ...], notes: str) -> str:
+def field_lines(name_words: tuple[str, ...], notes: str) -> str:
     """The prompt's lines about the field ("- severity: ..."), else the whole prompt."""
     if not name_words:
         return notes
@@ -128,7 +128,7 @@ def read_definitions(
     """
     labels_t = tuple(x for x in labels if isinstance(x, str) and x.strip())
     own = _parse(labels_t, description or "")
-    scoped = _field_lines(name_words, notes or "") if name_words else (notes or "")
+    scoped = field_lines(name_words, notes or "") if name_words else (notes or "")
     ruled = _parse(labels_t, scoped) if scoped else Definitions()
     merged = dict(ruled.conditions)
     for label, body in own.conditions.items():

@@ -169,9 +169,9 @@ def _reading(slot, words, text, ctx, spoken, rows, money) -> Any:
 
 def _prompt_line(slot: Slot, notes: str) -> str:
     """What the prompt says of this field on its own line ("- start: 24-hour HH:MM"), or ""."""
-    from aieng.llm.course_model.skills.definitions import _field_lines
+    from aieng.llm.course_model.skills.definitions import field_lines
 
-    lines = _field_lines(slot.words, notes)
+    lines = field_lines(slot.words, notes)
     return "" if lines == notes else lines
 
 
